@@ -1,0 +1,1 @@
+"""Muragat indexer: archive -> articles -> analysis -> Whoosh index -> search."""

@@ -1,0 +1,300 @@
+"""Reading the archive: native text files and JSON Lines become ``Article`` records.
+
+Native ``*.txt`` files: optional leading white space, header lines ``date YYYY-MM-DD`` (the
+text may follow on the same line), ``title …``, ``source …``, ``url …``, ``topic …``, then the
+text with paragraphs separated by blank lines. ``*.jsonl`` / ``*.jsonl.gz``: one JSON object a
+line with the keys id, date, title, text, source, url, topic.
+
+Nothing here raises on bad input: every skipped file or line, and every warning, is yielded as
+a ``Problem`` so the caller can report it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import hashlib
+import json
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import razdel
+
+from indexer.records import Article, Problem, ReadReport
+
+ARTICLE_SUFFIXES = (".txt", ".jsonl", ".jsonl.gz")
+# Files beside the articles that are not articles.
+NOT_ARTICLES = re.compile(r"^(readme|licen[cs]e|copying|notice)\b", re.IGNORECASE)
+TITLE_LIMIT = 160
+_HEADER = re.compile(r"^(date|title|source|url|topic)[ \t]+(.*)$")
+_DATE_HEADER = re.compile(r"^date[ \t]+(\S+)(?:[ \t]+(.*))?$")
+_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+# «…, передает Kazpravda.kz», «сообщает ТАСС», «пишет РБК»: a capitalised name after the verb.
+_ATTRIBUTION = re.compile(
+    r"(?:переда[её]т|сообщает|сообщают|пишет|информирует|передают)\s+"
+    r"(?:агентство\s+|издание\s+|портал\s+|корреспондент\s+)?"
+    r"([A-ZА-ЯЁ][\w.\-]*(?:\s[A-ZА-ЯЁ][\w.\-]*){0,2})"
+)
+_CAPTION = re.compile(
+    r"^(фото|фотография|видео|иллюстрация|источник|автор|коллаж|скриншот)\b", re.IGNORECASE
+)
+
+
+def iter_archive(root: Path, report: ReadReport | None = None) -> Iterator[Article | Problem]:
+    """Every article under ``root`` in a stable order, and every problem met on the way.
+
+    Duplicate ids are reported and the later article is skipped.
+    """
+    report = report if report is not None else ReadReport()
+    seen: dict[str, str] = {}
+    for path in archive_files(root, report):
+        rel = path.relative_to(root).as_posix()
+        for item in read_file(path, rel, report):
+            if isinstance(item, Article):
+                if item.id in seen:
+                    yield Problem(rel, f"duplicate id {item.id!r} (first in {seen[item.id]})",
+                                  _line_of(item))
+                    continue
+                seen[item.id] = rel
+            yield item
+
+
+def archive_files(root: Path, report: ReadReport) -> Iterator[Path]:
+    """Article files below ``root`` in sorted order; unreadable folders are reported."""
+    if not root.is_dir():
+        report.problems.append(Problem(str(root), "archive folder does not exist"))
+        return
+
+    def on_error(err: OSError) -> None:
+        report.problems.append(Problem(str(err.filename), f"cannot read folder: {err.strerror}"))
+
+    for folder, dirs, files in os.walk(root, onerror=on_error):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.startswith(".") or NOT_ARTICLES.match(name):
+                continue
+            if name.endswith(ARTICLE_SUFFIXES):
+                yield Path(folder) / name
+
+
+def read_file(path: Path, rel: str, report: ReadReport) -> Iterator[Article | Problem]:
+    """The articles of one archive file (one for ``.txt``, many for JSON Lines)."""
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        yield Problem(rel, f"cannot read file: {err.strerror or err}")
+        return
+    if path.name.endswith(".gz"):
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as err:
+            yield Problem(rel, f"not a valid gzip file: {err}")
+            return
+    text, encoding, problem = decode(data)
+    if problem:
+        yield Problem(rel, problem)
+        return
+    report.encodings[encoding] = report.encodings.get(encoding, 0) + 1
+    if encoding not in ("utf-8", "utf-8-sig"):
+        yield Problem(rel, f"read as {encoding}", skipped=False)
+    if path.name.endswith(".txt"):
+        yield from parse_native(text, rel)
+    else:
+        yield from parse_jsonl(text, rel)
+
+
+def decode(data: bytes) -> tuple[str, str, str | None]:
+    """Text, encoding name, and the reason when the bytes are not usable text."""
+    if not data.strip():
+        return "", "", "empty file"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "utf-16", None
+        except UnicodeDecodeError:
+            return "", "", "undecodable UTF-16 text"
+    if b"\x00" in data[:8192]:
+        return "", "", "binary file (NUL bytes)"
+    for encoding in ("utf-8-sig", "cp1251"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if encoding == "cp1251" and not _looks_russian(text):
+            break
+        if _control_ratio(text) > 0.01:
+            return "", "", "binary file (control characters)"
+        return text, ("utf-8" if encoding == "utf-8-sig" and not data.startswith(
+            b"\xef\xbb\xbf") else encoding), None
+    return "", "", "undecodable text (neither UTF-8 nor Windows-1251)"
+
+
+def _looks_russian(text: str) -> bool:
+    letters = [c for c in text[:20000] if c.isalpha()]
+    if not letters:
+        return False
+    cyrillic = sum(1 for c in letters if "\u0400" <= c <= "\u04ff")
+    return cyrillic / len(letters) > 0.5
+
+
+def _control_ratio(text: str) -> float:
+    sample = text[:20000]
+    bad = sum(1 for c in sample if ord(c) < 32 and c not in "\n\r\t\f")
+    return bad / max(1, len(sample))
+
+
+def parse_date(value: str) -> dt.date | None:
+    """``YYYY-MM-DD`` as a date, or None when it is not a real date."""
+    match = _DATE.match(value.strip())
+    if not match:
+        return None
+    try:
+        return dt.date(*(int(g) for g in match.groups()))
+    except ValueError:
+        return None
+
+
+def parse_native(text: str, rel: str) -> Iterator[Article | Problem]:
+    """One native article file: header lines, then the text."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").lstrip().split("\n")
+    headers: dict[str, str] = {}
+    body_start: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i].strip()
+        date_match = _DATE_HEADER.match(line)
+        header = _HEADER.match(line)
+        if date_match and "date" not in headers:
+            headers["date"] = date_match.group(1)
+            i += 1
+            if date_match.group(2):
+                body_start.append(date_match.group(2))
+                break
+        elif header and header.group(1) not in headers and header.group(1) != "date":
+            headers[header.group(1)] = header.group(2).strip()
+            i += 1
+        else:
+            break
+    body = "\n".join(body_start + lines[i:]).strip()
+    body = re.sub(r"[ \t]+\n", "\n", body)
+    if not body:
+        yield Problem(rel, "no article text")
+        return
+    article_id = rel.rsplit(".", 1)[0]
+    date, problem = _article_date(headers.get("date"), rel, None)
+    if problem:
+        yield problem
+    yield Article(
+        id=article_id,
+        text=body,
+        title=headers.get("title") or derive_title(body),
+        date=date,
+        source=headers.get("source") or derive_source(body, rel),
+        url=headers.get("url", ""),
+        topic=headers.get("topic", ""),
+        path=rel,
+        checksum=checksum(body, headers),
+    )
+
+
+def parse_jsonl(text: str, rel: str) -> Iterator[Article | Problem]:
+    """A JSON Lines file: one article a line; a broken line is reported with its number."""
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as err:
+            yield Problem(rel, f"invalid JSON: {err.msg}", number)
+            continue
+        if not isinstance(record, dict):
+            yield Problem(rel, "a line is not a JSON object", number)
+            continue
+        body = record.get("text")
+        if not isinstance(body, str) or not body.strip():
+            yield Problem(rel, "no article text", number)
+            continue
+        fields = {k: record.get(k) for k in ("id", "title", "source", "url", "topic", "date")}
+        fields = {k: str(v).strip() if v is not None else "" for k, v in fields.items()}
+        date, problem = _article_date(fields["date"] or None, rel, number)
+        if problem:
+            yield problem
+        body = body.strip()
+        article = Article(
+            id=fields["id"] or f"{rel.rsplit('.jsonl', 1)[0]}/{number}",
+            text=body,
+            title=fields["title"] or derive_title(body),
+            date=date,
+            source=fields["source"] or derive_source(body, rel),
+            url=fields["url"],
+            topic=fields["topic"],
+            path=f"{rel}:{number}",
+            checksum=checksum(body, fields),
+        )
+        yield article
+
+
+def _article_date(
+    value: str | None, rel: str, line: int | None
+) -> tuple[dt.date | None, Problem | None]:
+    if value is None:
+        return None, Problem(rel, "no date: indexed undated", line, skipped=False)
+    date = parse_date(value)
+    if date is None:
+        return None, Problem(rel, f"bad date {value!r}: indexed undated", line, skipped=False)
+    return date, None
+
+
+def _line_of(article: Article) -> int | None:
+    _, _, line = article.path.rpartition(":")
+    return int(line) if line.isdigit() else None
+
+
+def paragraphs(body: str) -> list[str]:
+    return [p.strip() for p in re.split(r"\n\s*\n", body) if p.strip()]
+
+
+def is_caption(paragraph: str) -> bool:
+    """A photo credit or similar short line that is not the lead («Фото предоставлено …»)."""
+    if _CAPTION.match(paragraph) and len(paragraph) < 120:
+        return True
+    return len(paragraph) < 60 and not re.search(r"[.!?…»\"]$", paragraph)
+
+
+def lead(body: str) -> str:
+    """The first paragraph that is not a caption."""
+    paras = paragraphs(body)
+    for p in paras:
+        if not is_caption(p):
+            return p
+    return paras[0] if paras else ""
+
+
+def derive_title(body: str) -> str:
+    """The first sentence of the lead, cut at a word boundary past ``TITLE_LIMIT``."""
+    first = lead(body)
+    sentences = [s.text for s in razdel.sentenize(first[:2000])]
+    title = " ".join((sentences[0] if sentences else first).split())
+    if len(title) > TITLE_LIMIT:
+        cut = title[: TITLE_LIMIT + 1].rsplit(" ", 1)[0].rstrip(",;:–— ")
+        title = cut + "…"
+    return title
+
+
+def derive_source(body: str, rel: str) -> str:
+    """The outlet named in the lead («передает Kazpravda.kz»), else the archive folder."""
+    match = _ATTRIBUTION.search(lead(body)[:3000])
+    if match:
+        return match.group(1).rstrip(".")
+    parts = rel.split("/")
+    return parts[0] if len(parts) > 1 else ""
+
+
+def checksum(body: str, headers: dict[str, str]) -> str:
+    """A hash of everything indexed from the article, to tell changed articles in updates."""
+    h = hashlib.sha1()
+    for key in sorted(headers):
+        h.update(f"{key}={headers[key]}\n".encode())
+    h.update(body.encode())
+    return h.hexdigest()

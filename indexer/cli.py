@@ -1,0 +1,244 @@
+"""The ``index`` command: ``index rebuild``, ``index update``, ``index stats`` …"""
+
+from __future__ import annotations
+
+import html
+import json
+import sys
+import time
+from collections import Counter
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from indexer import config
+from indexer.build import BuildError, BuildReport, count_articles, rebuild, rollback, update
+from indexer.lock import LockedError
+
+archive_option = click.option(
+    "--archive", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="Archive folder [env MURAGAT_ARCHIVE; default archive/].",
+)
+index_option = click.option(
+    "--index", "index", type=click.Path(path_type=Path), default=None,
+    help="Live index path [env MURAGAT_INDEX; default instance/index].",
+)
+workers_option = click.option(
+    "--workers", type=click.IntRange(1, 64), default=None,
+    help="Worker processes [default: every core].",
+)
+strict_option = click.option(
+    "--strict", is_flag=True, help="Exit non-zero when any file or line was skipped.",
+)
+entities_option = click.option(
+    "--entities/--no-entities", default=True,
+    help="Extract persons, organisations and locations [default: on].",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Build and query the Muragat search index of a news archive."""
+
+
+@contextmanager
+def progress_bar(total: int, label: str):
+    """A tqdm bar on a terminal; plain log lines every few seconds otherwise."""
+    if sys.stderr.isatty():
+        from tqdm import tqdm
+
+        with tqdm(total=total, unit=" articles", desc=label, smoothing=0.1) as bar:
+            yield bar.update
+        return
+    started = last = time.monotonic()
+    done = 0
+
+    def step(n: int) -> None:
+        nonlocal done, last
+        done += n
+        now = time.monotonic()
+        if now - last >= 5 or done == total:
+            last = now
+            rate = done / max(now - started, 1e-9)
+            eta = (total - done) / rate if rate else 0
+            click.echo(f"{label}: {done}/{total} articles, {rate:.0f}/s, ETA {eta:.0f} s", err=True)
+
+    yield step
+
+
+def _fail(message: str, code: int = 1) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+def print_report(report: BuildReport, verb: str) -> None:
+    """The summary after a rebuild or update: counts, problems by reason, speed."""
+    if report.stale_lock_pid:
+        click.echo(f"took over a stale lock left by pid {report.stale_lock_pid} (no such process)")
+    if report.removed_partials:
+        click.echo(f"removed {report.removed_partials} unfinished build(s) of a killed run")
+    click.echo(
+        f"{verb} {report.articles:,} articles in {report.seconds:.1f} s "
+        f"({report.rate:.0f} articles/s); index {report.index_bytes / 2**20:.1f} MB"
+        + ("" if report.entities else "; entities off")
+    )
+    if report.encodings:
+        click.echo("encodings: " + ", ".join(f"{k} {v}" for k, v in report.encodings.items()))
+    if report.skipped:
+        click.echo(f"skipped {len(report.skipped)}:")
+        for problem in report.skipped:
+            click.echo(f"  {problem}")
+    if report.warnings:
+        reasons = Counter(p.reason.split(":")[0].split(" '")[0] for p in report.warnings)
+        click.echo(f"warnings {len(report.warnings)}:")
+        for reason, n in reasons.most_common():
+            examples = [p for p in report.warnings if p.reason.startswith(reason)][:3]
+            click.echo(f"  {reason}: {n} (e.g. {'; '.join(str(p) for p in examples)})")
+
+
+@main.command("rebuild")
+@archive_option
+@index_option
+@workers_option
+@strict_option
+@entities_option
+def rebuild_command(archive, index, workers, strict, entities) -> None:
+    """Build a new index of the whole archive and swap it in atomically.
+
+    The live index keeps serving until the new one is complete; the previous one is kept
+    for `index rollback`.
+    """
+    archive = archive or config.archive_dir()
+    index = index or config.index_dir()
+    if not archive.is_dir():
+        _fail(f"no archive folder at {archive}")
+    total = count_articles(archive)
+    try:
+        with progress_bar(total, "rebuild") as step:
+            report = rebuild(archive, index, workers=workers, entities=entities, progress=step)
+    except LockedError as err:
+        _fail(str(err), 2)
+    except BuildError as err:
+        _fail(str(err))
+    print_report(report, "indexed")
+    click.echo(f"live index: {index}")
+    if strict and report.skipped:
+        _fail(f"{len(report.skipped)} skipped (--strict)", 3)
+
+
+@main.command("update")
+@archive_option
+@index_option
+@workers_option
+@strict_option
+@entities_option
+def update_command(archive, index, workers, strict, entities) -> None:
+    """Add new and changed articles to the live index and delete removed ones."""
+    archive = archive or config.archive_dir()
+    index = index or config.index_dir()
+    try:
+        report = update(archive, index, workers=workers, entities=entities)
+    except LockedError as err:
+        _fail(str(err), 2)
+    except BuildError as err:
+        _fail(str(err))
+    click.echo(
+        f"added {report.added}, replaced {report.replaced}, deleted {report.deleted}, "
+        f"unchanged {report.unchanged} in {report.seconds:.1f} s"
+    )
+    print_report(report, "indexed")
+    if strict and report.skipped:
+        _fail(f"{len(report.skipped)} skipped (--strict)", 3)
+
+
+@main.command("rollback")
+@index_option
+def rollback_command(index) -> None:
+    """Make the previous index live again."""
+    index = index or config.index_dir()
+    try:
+        build = rollback(index)
+    except LockedError as err:
+        _fail(str(err), 2)
+    except FileNotFoundError as err:
+        _fail(str(err))
+    click.echo(f"rolled back: {index} -> {build.name}")
+
+
+def _searcher(index: Path | None):
+    from indexer.search import IndexUnavailable, Searcher
+
+    return Searcher(index or config.index_dir()), IndexUnavailable
+
+
+@main.command("stats")
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def stats_command(index, as_json) -> None:
+    """Articles, date range, articles per year, sources and top entities of the index."""
+    searcher, unavailable = _searcher(index)
+    try:
+        stats = searcher.stats()
+    except unavailable as err:
+        _fail(str(err))
+    if as_json:
+        click.echo(json.dumps(stats, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"articles: {stats['articles']:,}")
+    click.echo(f"dates: {stats['date_min'] or '—'} … {stats['date_max'] or '—'}")
+    click.echo(f"index size: {stats['index_bytes'] / 2**20:.1f} MB; built {stats.get('built_at')}")
+    if stats.get("build_seconds"):
+        click.echo(f"build time: {stats['build_seconds']} s")
+    click.echo("per year: " + ", ".join(f"{y['key']} {y['count']}" for y in stats["years"]))
+    for name in ("sources", "persons", "organisations", "locations"):
+        values = stats.get(name) or []
+        click.echo(f"{name}: " + (", ".join(f"{v['value']} ({v['count']})" for v in values)
+                                  or "—"))
+
+
+@main.command("search")
+@click.argument("query", nargs=-1)
+@index_option
+@click.option("--limit", type=click.IntRange(1, 100), default=10, help="Hits to show.")
+@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance")
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON of the web API.")
+def search_command(query, index, limit, sort, as_json) -> None:
+    """Search the index as the web does: index search конституция референдум"""
+    from indexer.search import BadRequest, parse_request
+
+    searcher, unavailable = _searcher(index)
+    try:
+        request = parse_request({"q": " ".join(query), "size": str(limit), "sort": sort})
+        result = searcher.search(request)
+    except BadRequest as err:
+        _fail(err.message)
+    except unavailable as err:
+        _fail(str(err))
+    if as_json:
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{result.total} found in {result.took_ms:.0f} ms")
+    if result.suggestion:
+        click.echo(f"did you mean: {result.suggestion}")
+    for hit in result.hits:
+        click.echo(f"\n{hit.date or '----------'}  {hit.title}  [{hit.id}]")
+        snippet = hit.snippet_html.replace("<mark>", "\033[1m").replace("</mark>", "\033[0m")
+        click.echo("    " + html.unescape(snippet))
+
+
+@main.command("entities")
+@click.argument("text_or_file")
+def entities_command(text_or_file) -> None:
+    """Print the persons, organisations and locations found in a text or a file."""
+    from indexer.entities import extract
+
+    path = Path(text_or_file)
+    text = path.read_text(encoding="utf-8") if path.is_file() else text_or_file
+    for entity in extract(text):
+        mention = text[entity.start : entity.end]
+        click.echo(f"{entity.kind}\t{entity.name}\t{entity.start}-{entity.end}\t{mention}")
+
+
+if __name__ == "__main__":
+    main()

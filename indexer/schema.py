@@ -1,0 +1,37 @@
+"""The index schema, declared once: what every field holds and how it is analysed."""
+
+from __future__ import annotations
+
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+
+from indexer.analysis import lemma_analyzer
+
+TITLE_BOOST = 2.5
+ENTITY_FIELDS = ("persons", "organisations", "locations")
+
+
+def _entity_field() -> KEYWORD:
+    # Canonical names with their own capitalisation; one term per name, cheap to count.
+    return KEYWORD(stored=True, commas=True, lowercase=False, scorable=False)
+
+
+def build_schema() -> Schema:
+    lemmas = lemma_analyzer()
+    return Schema(
+        id=ID(stored=True, unique=True, sortable=True),
+        path=ID(stored=True),
+        # Words as written and their lemmas («стали», «~сталь», «~стать») at the same
+        # position, with character offsets for highlighting (see indexer.analysis).
+        title=TEXT(analyzer=lemmas, stored=True, chars=True, field_boost=TITLE_BOOST),
+        body=TEXT(analyzer=lemmas, stored=True, chars=True),
+        date=ID(stored=True, sortable=True),
+        month=ID(sortable=True),
+        year=ID(sortable=True),
+        source=ID(stored=True, sortable=True),
+        url=STORED(),
+        topic=ID(stored=True),
+        checksum=ID(stored=True, sortable=True),
+        persons=_entity_field(),
+        organisations=_entity_field(),
+        locations=_entity_field(),
+    )

@@ -1,0 +1,110 @@
+"""The Russian analyser: forms meet, odd words survive, offsets point at the text."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+from indexer.analysis import (
+    LEMMA_MARK,
+    any_form_terms,
+    lemma_analyzer,
+    positions,
+    surface_analyzer,
+)
+
+ANALYZER = lemma_analyzer()
+
+
+def terms(text: str) -> list[set[str]]:
+    return [set(p) for p in positions(ANALYZER, text)]
+
+
+def meet(a: str, b: str) -> bool:
+    """Would a query word ``a`` find the text word ``b``?"""
+    (indexed,) = terms(b)
+    return bool(indexed & set(any_form_terms(positions(surface_analyzer(), a)[0][0])))
+
+
+@pytest.mark.parametrize(
+    "query, text",
+    [
+        ("конституция", "Конституции"),
+        ("конституция", "конституцию"),
+        ("Конституции", "конституция"),
+        ("референдум", "референдуме"),
+        ("встреча", "встречах"),
+        ("встречах", "встреча"),
+        ("Токаев", "Токаева"),
+        ("Токаев", "Токаеву"),
+        ("Токаева", "Токаев"),
+        ("Токаевым", "Токаеву"),
+        ("Турлыханов", "Турлыханова"),
+        ("Назарбаев", "Назарбаевым"),
+        ("Савельева", "Савельевой"),
+        ("Савельевой", "Савельеву"),
+        ("сталь", "стали"),
+        ("стать", "стали"),
+    ],
+)
+def test_inflected_forms_meet(query: str, text: str) -> None:
+    assert meet(query, text)
+
+
+@pytest.mark.parametrize("query, text", [("сталь", "встреча"), ("Токаев", "Назарбаев")])
+def test_different_words_do_not_meet(query: str, text: str) -> None:
+    assert not meet(query, text)
+
+
+def test_every_lemma_is_stacked_at_the_word_position() -> None:
+    (stali,) = terms("стали")
+    assert stali == {"стали", LEMMA_MARK + "сталь", LEMMA_MARK + "стать"}
+
+
+def test_kazakh_words_survive_untouched() -> None:
+    assert terms("Құрылтай Нұрлы жол") == [{"құрылтай"}, {"нұрлы"}, {"жол"}]
+    assert any_form_terms("құрылтай") == ("~құрылтай", "құрылтай")
+
+
+def test_yo_is_e() -> None:
+    assert terms("ёлка")[0] == terms("елка")[0]
+    assert "ё" not in "".join(terms("Ещё всё")[0] | terms("Ещё всё")[1])
+
+
+def test_latin_and_numbers() -> None:
+    assert terms("KEGOC 2026 COVID-19") == [
+        {"kegoc"},
+        {"2026"},
+        {"covid-19", "covid"},
+        {"19"},
+    ]
+
+
+def test_hyphenated_compounds_whole_and_in_parts() -> None:
+    stream = terms("Касым-Жомарт Токаев, интернет-ресурс и Нур-Султан")
+    assert "касым-жомарт" in stream[0] and "касым" in stream[0]
+    assert "жомарт" in stream[1]
+    assert "токаев" in stream[2]
+    assert "интернет-ресурс" in stream[3] and "интернет" in stream[3]
+    assert "ресурс" in stream[4]
+    assert "нур-султан" in stream[6] and "султан" in stream[7]
+
+
+def test_offsets_point_at_the_original_words() -> None:
+    text = "Депутаты Мажилиса, Касым-Жомарт Токаев и «Нұрлы жол» — ЁЛКИ."
+    seen = []
+    for token in ANALYZER(text, positions=True, chars=True):
+        original = text[token.startchar : token.endchar].lower().replace("ё", "е")
+        if not token.text.startswith(LEMMA_MARK):
+            assert original == token.text
+            seen.append(original)
+    assert seen == [
+        "депутаты", "мажилиса", "касым-жомарт", "касым", "жомарт", "токаев", "и",
+        "нұрлы", "жол", "елки",
+    ]
+
+
+def test_analyzer_pickles_for_worker_processes() -> None:
+    clone = pickle.loads(pickle.dumps(ANALYZER))
+    assert [t.text for t in clone("Токаева")] == [t.text for t in ANALYZER("Токаева")]

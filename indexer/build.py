@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.codec.whoosh3 import W3Codec
+from indexer.codec import MuragatCodec
 
 from indexer import generations
 from indexer.archive import iter_archive
@@ -175,7 +175,7 @@ def _documents(
 
 
 def _writer(ix, workers: int):
-    codec = W3Codec()
+    codec = MuragatCodec()
     if workers > 1:
         # Whoosh's own multiprocessing writer: each process analyses and writes a segment.
         return ix.writer(procs=workers, multisegment=True, limitmb=128, batchsize=64,
@@ -293,7 +293,7 @@ def update(
         gone = [doc_id for doc_id in known if doc_id not in seen]
         report.deleted = len(gone)
         if changed or gone:
-            writer = ix.writer(limitmb=256, codec=W3Codec())
+            writer = ix.writer(limitmb=256, codec=MuragatCodec())
             try:
                 for doc_id in gone:
                     writer.delete_by_term("id", doc_id)

@@ -1,0 +1,99 @@
+"""Rebuild throughput and memory over the real news of ../shared/corpora.
+
+    python bench/rebuild.py [--limit N] [--workers 2] [--modes plain,cold,warm]
+
+Builds an archive of symlinks to the NG, RT and Meduza JSON Lines files (about 9,000 articles
+of ~6,000 characters), then times ``indexer.build.rebuild`` in a fresh process per mode:
+``plain`` (--no-entities), ``cold`` (entities, empty cache), ``warm`` (entities, cache full).
+Prints articles/s, peak memory of the main process and of the largest worker, index size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPORA = ROOT.parent / "shared" / "corpora"
+FILES = ["ng_rt_kw_eval/ng.jsonl", "ng_rt_kw_eval/rt.jsonl.gz", "meduza_golunov/meduza_golunov.jsonl"]
+
+
+def make_archive(dest: Path, limit: int | None) -> tuple[int, int]:
+    """Write the corpus (or its first ``limit`` articles) as JSON Lines; count and chars."""
+    dest.mkdir(parents=True, exist_ok=True)
+    count = chars = 0
+    with open(dest / "news.jsonl", "w", encoding="utf-8") as out:
+        for name in FILES:
+            path = CORPORA / name
+            opener = gzip.open if name.endswith(".gz") else open
+            with opener(path, "rt", encoding="utf-8") as f:
+                for line in f:
+                    if limit is not None and count >= limit:
+                        return count, chars
+                    record = json.loads(line)
+                    chars += len(record["text"])
+                    out.write(line if line.endswith("\n") else line + "\n")
+                    count += 1
+    return count, chars
+
+
+def run_one(archive: Path, index: Path, workers: int, entities: bool) -> dict:
+    """Run in a child process, so each measurement starts cold and memory is its own."""
+    from indexer.build import rebuild
+
+    report = rebuild(archive, index, workers=workers, entities=entities)
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
+    return {"articles": report.articles, "seconds": report.seconds, "rate": report.rate,
+            "main_mb": own, "worker_mb": children, "index_bytes": report.index_bytes}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--limit", type=int, default=None)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--modes", default="plain,cold,warm")
+    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        archive, index, workers, entities = args.child
+        print(json.dumps(run_one(Path(archive), Path(index), int(workers), entities == "1")))
+        return 0
+    if not CORPORA.is_dir():
+        print(f"skipped: {CORPORA} is not here (the shared corpora are needed)")
+        return 0
+    work = Path(tempfile.mkdtemp(prefix="muragat-bench-"))
+    try:
+        count, chars = make_archive(work / "archive", args.limit)
+        print(f"corpus: {count:,} articles, {chars / 1e6:.1f} M characters, "
+              f"{chars / count:,.0f} per article; workers {args.workers}")
+        print(f"{'mode':<8}{'articles/s':>12}{'seconds':>10}{'main MB':>10}"
+              f"{'worker MB':>11}{'index MB':>10}{'index/raw':>11}")
+        for mode in args.modes.split(","):
+            index = work / "instance" / "index"
+            if mode in ("plain", "cold"):
+                shutil.rmtree(work / "instance", ignore_errors=True)
+            out = subprocess.run(
+                [sys.executable, __file__, "--child", str(work / "archive"), str(index),
+                 str(args.workers), "0" if mode == "plain" else "1"],
+                capture_output=True, text=True, check=True, cwd=ROOT,
+            ).stdout
+            r = json.loads(out.strip().splitlines()[-1])
+            raw = (work / "archive" / "news.jsonl").stat().st_size
+            print(f"{mode:<8}{r['rate']:>12.1f}{r['seconds']:>10.1f}{r['main_mb']:>10}"
+                  f"{r['worker_mb']:>11}{r['index_bytes'] / 2**20:>10.1f}"
+                  f"{r['index_bytes'] / raw:>11.2f}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

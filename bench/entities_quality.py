@@ -1,0 +1,189 @@
+"""Entity extraction quality against gold NER corpora: mention level and facet level.
+
+    .venv/bin/python bench/entities_quality.py [--limit N] [--nerel-split test]
+
+Collection5 (1,000 news items; GEOPOLIT counted as LOC, MEDIA as ORG) is the dev set the rules
+were tuned on; NEREL (Wikinews, brat) is a held-out check. Mention level compares exact spans
+(kind, start, end). Facet level compares, per document, the set of distinct canonical names per
+kind; gold names go through the same normaliser (``entities.canonicalise`` on the gold spans:
+nominative forms, one value per person, aliases), compared case-insensitively with ё = е.
+Reads ``../shared/corpora`` relative to the repository root; skips when it is absent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from indexer import entities  # noqa: E402
+from indexer.entities import Mention  # noqa: E402
+
+CORPORA = ROOT.parent / "shared" / "corpora"
+C5_KINDS = {"PER": "PER", "ORG": "ORG", "MEDIA": "ORG", "LOC": "LOC", "GEOPOLIT": "LOC"}
+NEREL_KINDS = {
+    "PERSON": "PER",
+    "ORGANIZATION": "ORG",
+    "COUNTRY": "LOC",
+    "CITY": "LOC",
+    "STATE_OR_PROVINCE": "LOC",
+    "LOCATION": "LOC",
+}
+
+
+@dataclass(slots=True)
+class Doc:
+    id: str
+    text: str
+    gold: list[Mention]
+
+
+@dataclass(slots=True)
+class Score:
+    tp: Counter = field(default_factory=Counter)
+    fp: Counter = field(default_factory=Counter)
+    fn: Counter = field(default_factory=Counter)
+
+    def add(self, kind: str, pred: set, gold: set) -> None:
+        self.tp[kind] += len(pred & gold)
+        self.fp[kind] += len(pred - gold)
+        self.fn[kind] += len(gold - pred)
+
+    def prf(self, kind: str) -> tuple[float, float, float]:
+        tp, fp, fn = self.tp[kind], self.fp[kind], self.fn[kind]
+        p = tp / (tp + fp) if tp + fp else 0.0
+        r = tp / (tp + fn) if tp + fn else 0.0
+        return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def read_collection5(path: Path) -> Iterator[Doc]:
+    with path.open(encoding="utf-8") as f:
+        for line in f:
+            rec = json.loads(line)
+            gold = [
+                Mention(C5_KINDS[s["type"]], s["start"], s["stop"])
+                for s in rec["spans"]
+                if s["type"] in C5_KINDS
+            ]
+            yield Doc(rec["id"], rec["text"], gold)
+
+
+def read_nerel(folder: Path) -> Iterator[Doc]:
+    """NEREL brat files; only the outermost spans of our kinds (the model is flat)."""
+    for txt in sorted(folder.glob("*.txt")):
+        text = txt.read_text(encoding="utf-8")
+        spans = []
+        ann = txt.with_suffix(".ann")
+        for line in ann.read_text(encoding="utf-8").splitlines():
+            if not line.startswith("T"):
+                continue
+            _, info, _ = line.split("\t", 2)
+            kind, *offsets = info.split(" ")
+            if kind not in NEREL_KINDS or ";" in " ".join(offsets):
+                continue
+            spans.append(Mention(NEREL_KINDS[kind], int(offsets[0]), int(offsets[1])))
+        outer = [
+            m
+            for m in spans
+            if not any(
+                o is not m
+                and o.start <= m.start
+                and m.end <= o.end
+                and (o.end - o.start) > (m.end - m.start)
+                for o in spans
+            )
+        ]
+        yield Doc(txt.stem, text, outer)
+
+
+def _key(name: str) -> str:
+    return name.casefold().replace("ё", "е")
+
+
+def _raw_extract_many(texts: list[str]) -> list[list]:
+    """The model's spans without clean-up, through the same normaliser (baseline)."""
+    spans = entities._ner_spans(texts)
+    return [entities.canonicalise(t, s) for t, s in zip(texts, spans, strict=True)]
+
+
+def evaluate(docs: list[Doc], raw: bool = False, batch: int = 64) -> tuple[Score, Score, float]:
+    mention, facet = Score(), Score()
+    extract_many = _raw_extract_many if raw else entities.extract_many
+    started = time.perf_counter()
+    predicted = []
+    for i in range(0, len(docs), batch):
+        predicted += extract_many([d.text for d in docs[i : i + batch]])
+    elapsed = time.perf_counter() - started
+    for doc, pred in zip(docs, predicted, strict=True):
+        gold_named = entities.canonicalise(doc.text, doc.gold)
+        for kind in entities.KINDS:
+            pm = {(e.start, e.end) for e in pred if e.kind == kind}
+            gm = {(m.start, m.end) for m in doc.gold if m.kind == kind}
+            mention.add(kind, pm, gm)
+            pf = {_key(e.name) for e in pred if e.kind == kind}
+            gf = {_key(e.name) for e in gold_named if e.kind == kind}
+            facet.add(kind, pf, gf)
+    return mention, facet, elapsed
+
+
+def table(rows: list[tuple[str, str, Score]]) -> str:
+    out = [
+        "| set | level | kind | precision | recall | F1 | tp | fp | fn |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, level, score in rows:
+        for kind in entities.KINDS:
+            p, r, f = score.prf(kind)
+            out.append(
+                f"| {name} | {level} | {kind} | {p:.3f} | {r:.3f} | {f:.3f} "
+                f"| {score.tp[kind]} | {score.fp[kind]} | {score.fn[kind]} |"
+            )
+    return "\n".join(out)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--limit", type=int, default=None, help="documents per set")
+    ap.add_argument("--raw", action="store_true", help="baseline: model spans without clean-up")
+    ap.add_argument("--nerel-split", default="test", choices=["train", "dev", "test", "all"])
+    args = ap.parse_args()
+    c5 = CORPORA / "collection5" / "collection5_gold.jsonl"
+    nerel = CORPORA / "nerel" / "NEREL-v1.1"
+    if not c5.exists() and not nerel.exists():
+        print(f"SKIP: gold corpora not found under {CORPORA}")
+        return 0
+    rows = []
+    if c5.exists():
+        docs = list(read_collection5(c5))[: args.limit]
+        m, f, sec = evaluate(docs, args.raw)
+        print(f"Collection5 (dev): {len(docs)} docs, {sec:.1f} s")
+        rows += [("Collection5", "mention", m), ("Collection5", "facet", f)]
+    else:
+        print(f"SKIP Collection5: {c5} not found")
+    if nerel.exists():
+        splits = ["train", "dev", "test"] if args.nerel_split == "all" else [args.nerel_split]
+        docs = [d for s in splits for d in read_nerel(nerel / s)][: args.limit]
+        m, f, sec = evaluate(docs, args.raw)
+        print(f"NEREL {args.nerel_split} (held out): {len(docs)} docs, {sec:.1f} s")
+        rows += [
+            (f"NEREL-{args.nerel_split}", "mention", m),
+            (f"NEREL-{args.nerel_split}", "facet", f),
+        ]
+    else:
+        print(f"SKIP NEREL: {nerel} not found")
+    print()
+    print(f"entities {entities.VERSION}" + (" (raw model spans, no clean-up)" if args.raw else ""))
+    print(table(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -22,7 +22,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPORA = ROOT.parent / "shared" / "corpora"
-FILES = ["ng_rt_kw_eval/ng.jsonl", "ng_rt_kw_eval/rt.jsonl.gz", "meduza_golunov/meduza_golunov.jsonl"]
+FILES = [
+    "ng_rt_kw_eval/ng.jsonl",
+    "ng_rt_kw_eval/rt.jsonl.gz",
+    "meduza_golunov/meduza_golunov.jsonl",
+]
 
 
 def make_archive(dest: Path, limit: int | None) -> tuple[int, int]:

@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from indexer.codec import MuragatCodec
 
 from indexer import generations
 from indexer.archive import iter_archive
+from indexer.codec import MuragatCodec
 from indexer.lock import WriterLock
 from indexer.records import Article, Problem, ReadReport
 from indexer.schema import ENTITY_FIELDS, build_schema
@@ -133,6 +133,9 @@ def _with_entities(
     articles: Iterable[Article], workers: int, cache: Path
 ) -> Iterator[tuple[Article, dict[str, list[str]] | None]]:
     """Articles with their entity facet values, computed in worker processes in batches."""
+    from indexer.entity_cache import EntityCache
+
+    EntityCache(cache).close()  # create the file in WAL mode before the workers share it
     ctx = multiprocessing.get_context("fork")
     with ctx.Pool(workers) as pool:
         window: list[Article] = []

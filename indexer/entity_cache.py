@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -43,9 +44,18 @@ class EntityCache:
         self.version = version
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute(_SCHEMA)
+        # Switching to WAL takes an exclusive lock that SQLite's busy timeout does not wait for,
+        # so workers opening a new cache at the same moment retry briefly.
+        for attempt in range(50):
+            try:
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute("PRAGMA synchronous=NORMAL")
+                self._db.execute(_SCHEMA)
+                break
+            except sqlite3.OperationalError as err:
+                if "locked" not in str(err) or attempt == 49:
+                    raise
+                time.sleep(0.1)
 
     def get_many(self, texts: Sequence[str]) -> list[list[Entity] | None]:
         """Cached entities per text, ``None`` where the text (or the version) is new."""

@@ -1,0 +1,195 @@
+"""Search latency on the ~9,000 real articles of ../shared/corpora (NG + RT + Meduza).
+
+    .venv/bin/python bench/search_latency.py [--queries 300] [--rounds 2] [--profile]
+
+Builds the index once into bench/out/index (reused when present), then times a fixed set of
+queries — single words, 2–4 word queries, phrases, with and without filters — each with 10
+snippets and all facets: in-process (``Searcher.search``) and through the endpoint (Flask test
+client, ``GET /api/search``). Prints p50 / p95 / max per round; round 1 starts cold (fresh
+searcher, empty postings cache). Skips with a message when ../shared/corpora is absent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+CORPORA = ROOT.parent / "shared" / "corpora"
+FILES = {
+    "ng.jsonl": CORPORA / "ng_rt_kw_eval" / "ng.jsonl",
+    "rt.jsonl.gz": CORPORA / "ng_rt_kw_eval" / "rt.jsonl.gz",
+    "meduza.jsonl": CORPORA / "meduza_golunov" / "meduza_golunov.jsonl",
+}
+OUT = ROOT / "bench" / "out"
+INDEX = OUT / "index"
+SEED = 20260305
+CONTENT_POS = {"NOUN", "ADJF", "VERB", "INFN", "PRTF", "ADVB", None}
+# Pronominal and numeral adjectives («который», «такой», «первый») and auxiliary verbs are
+# function words here, however pymorphy3 tags them.
+FUNCTION_TAGS = {"Apro", "Anum"}
+FUNCTION_LEMMAS = {"быть", "есть", "мочь", "стать", "являться", "весь", "свой", "сам"}
+
+
+def corpus_available() -> bool:
+    return all(p.exists() for p in FILES.values())
+
+
+def skip_without_corpus() -> None:
+    if not corpus_available():
+        print(f"SKIPPED: the shared corpora are not at {CORPORA} "
+              "(ng_rt_kw_eval/ng.jsonl, rt.jsonl.gz, meduza_golunov/meduza_golunov.jsonl)")
+        sys.exit(0)
+
+
+def corpus_index() -> Path:
+    """The benchmark index (built on first use into bench/out/index)."""
+    from indexer import generations
+    from indexer.build import rebuild
+
+    if generations.target(INDEX) is None:
+        archive = OUT / "archive"
+        archive.mkdir(parents=True, exist_ok=True)
+        for name, path in FILES.items():
+            link = archive / name
+            if not link.exists():
+                link.symlink_to(path)
+        print(f"building the benchmark index into {INDEX} (once; a few minutes) …", flush=True)
+        report = rebuild(archive, INDEX, entities=False)
+        print(f"  {report.articles} articles in {report.seconds:.0f} s", flush=True)
+    return INDEX
+
+
+def articles() -> list[dict]:
+    """The corpus articles, in a stable order."""
+    import gzip
+
+    out = []
+    for name, path in FILES.items():
+        opener = gzip.open if name.endswith(".gz") else open
+        with opener(path, "rt", encoding="utf-8") as f:
+            out += [json.loads(line) for line in f if line.strip()]
+    return out
+
+
+def content_words(sentence: str) -> list[str]:
+    """Words of a sentence worth searching for (no function words, not too short)."""
+    from indexer.analysis import WORD_RE, morph
+
+    words = []
+    for m in WORD_RE.finditer(sentence):
+        word = m.group()
+        if len(word) < 4 or not word.isalpha():
+            continue
+        parse = morph().parse(word.lower())[0]
+        if (parse.tag.POS in CONTENT_POS and not FUNCTION_TAGS & set(parse.tag.grammemes)
+                and parse.normal_form not in FUNCTION_LEMMAS):
+            words.append(word)
+    return words
+
+
+def make_queries(n: int, sources: list[str]) -> list[dict[str, str]]:
+    """A fixed mix of queries (as URL parameters) drawn from the corpus with a fixed seed."""
+    import razdel
+
+    rng = random.Random(SEED)
+    docs = articles()
+    queries: list[dict[str, str]] = []
+    kinds = ["word", "words", "words", "phrase", "filtered"]
+    while len(queries) < n:
+        doc = rng.choice(docs)
+        sentences = [s.text for s in razdel.sentenize(doc["text"][:5000])]
+        words = content_words(rng.choice(sentences)) if sentences else []
+        if len(words) < 4:
+            continue
+        kind = kinds[len(queries) % len(kinds)]
+        if kind == "word":
+            params = {"q": rng.choice(words).lower()}
+        elif kind == "words":
+            k = rng.randint(2, 4)
+            params = {"q": " ".join(w.lower() for w in rng.sample(words, k))}
+        elif kind == "phrase":
+            i = rng.randrange(len(words) - 1)
+            params = {"q": f'"{words[i].lower()} {words[i + 1].lower()}"'}
+        else:
+            params = {"q": " ".join(w.lower() for w in rng.sample(words, rng.randint(1, 2)))}
+            choice = rng.random()
+            if choice < 0.4:
+                params.update({"from": "2017", "to": "2018"})
+            elif choice < 0.8:
+                params["source"] = rng.choice(sources)
+            else:
+                params.update({"from": "2018-01", "to": "2018-03", "source": rng.choice(sources)})
+        queries.append(params)
+    return queries
+
+
+def percentiles(times: list[float]) -> str:
+    import numpy as np
+
+    a = np.array(times) * 1000
+    return (f"p50 {np.percentile(a, 50):6.1f} ms   p95 {np.percentile(a, 95):6.1f} ms   "
+            f"max {a.max():7.1f} ms   (n={len(a)})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--profile", action="store_true", help="pyinstrument the last round")
+    args = parser.parse_args()
+    skip_without_corpus()
+    index = corpus_index()
+
+    from indexer.search import Searcher, parse_request
+    from web import create_app
+
+    sources = [s["value"] for s in Searcher(index).stats()["sources"]]
+    queries = make_queries(args.queries, sources)
+    shown = ["&".join(f"{k}={v}" for k, v in q.items()) for q in queries[:6]]
+    print(f"{len(queries)} queries, e.g. " + " | ".join(shown))
+
+    searcher = Searcher(index)
+    started = time.perf_counter()
+    _ = searcher.version  # opens the index
+    print(f"open the index (arrays, columns): {(time.perf_counter() - started) * 1000:.0f} ms")
+    requests = [parse_request(q) for q in queries]
+    for r in range(1, args.rounds + 1):
+        times = []
+        profiler = None
+        if args.profile and r == args.rounds:
+            from pyinstrument import Profiler
+
+            profiler = Profiler()
+            profiler.start()
+        for req in requests:
+            t = time.perf_counter()
+            searcher.search(req)
+            times.append(time.perf_counter() - t)
+        if profiler:
+            profiler.stop()
+            print(profiler.output_text(unicode=True, color=False, show_all=False))
+        print(f"in-process round {r}: {percentiles(times)}")
+
+    app = create_app({"INDEX": str(index), "TESTING": True})
+    client = app.test_client()
+    for r in range(1, args.rounds + 1):
+        times = []
+        for q in queries:
+            url = "/api/search?" + urlencode(q)
+            t = time.perf_counter()
+            response = client.get(url)
+            times.append(time.perf_counter() - t)
+            assert response.status_code == 200, response.get_data(as_text=True)
+        print(f"endpoint   round {r}: {percentiles(times)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,324 @@
+"""One opened version of the index, with the per-version arrays search needs.
+
+An ``IndexView`` pins one build folder at one Whoosh generation. It reads, once, what every
+query needs in bulk: dates, sources and entities as numpy arrays over the global document
+numbers, field lengths for BM25, and an id → docnum map. Term postings (docnums, weights and the
+encoded positions with character offsets) are read straight from the segment files and cached,
+so a query works on dense numpy arrays instead of Whoosh's per-posting matcher loop.
+
+Whoosh's readers share file handles (seek + read), so every read goes through ``self.lock``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from itertools import accumulate
+from pathlib import Path
+from pickle import loads
+
+import numpy as np
+from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import W3LeafMatcher
+
+from indexer.schema import ENTITY_FIELDS
+
+TEXT_FIELDS = ("title", "body")
+# Postings kept decoded in memory per view (a posting is ~ a docnum, a weight and a few bytes).
+CACHE_POSTINGS = 4_000_000
+CACHE_STORED = 2000  # documents' stored fields kept (title, text, …: ~6 KB each)
+NO_DATE = -1
+_EPOCH = dt.date(1970, 1, 1).toordinal()
+
+
+@dataclass
+class Postings:
+    """One term's postings over the whole index: sorted global docnums, weights (term frequency,
+    times the field boost) and encoded values (positions with character offsets)."""
+
+    docs: np.ndarray
+    weights: np.ndarray
+    values: list[bytes]
+    _decoded: dict[int, list[tuple[int, int, int]]] = field(default_factory=dict)
+    _positions: dict[int, list[int]] = field(default_factory=dict)
+
+    def index_of(self, docnum: int) -> int:
+        """The row of ``docnum`` in this list, or -1."""
+        i = int(np.searchsorted(self.docs, docnum))
+        return i if i < len(self.docs) and self.docs[i] == docnum else -1
+
+    def occurrences(self, docnum: int) -> list[tuple[int, int, int]]:
+        """(position, startchar, endchar) of the term in one document."""
+        cached = self._decoded.get(docnum)
+        if cached is not None:
+            return cached
+        i = self.index_of(docnum)
+        occ = decode_characters(self.values[i]) if i >= 0 else []
+        self._decoded[docnum] = occ
+        return occ
+
+    def positions_in(self, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Every occurrence in the documents of ``mask``: (docnum, position) arrays in docnum,
+        position order. Positions are decoded once per document and kept."""
+        docs: list[int] = []
+        positions: list[int] = []
+        cache = self._positions
+        for row in np.flatnonzero(mask[self.docs]).tolist():
+            docnum = int(self.docs[row])
+            found = cache.get(docnum)
+            if found is None:
+                found = cache[docnum] = decode_positions(self.values[row])
+            docs += [docnum] * len(found)
+            positions += found
+        return np.array(docs, np.int64), np.array(positions, np.int64)
+
+
+EMPTY = Postings(np.zeros(0, np.int32), np.zeros(0, np.float32), [])
+
+
+def decode_characters(value: bytes) -> list[tuple[int, int, int]]:
+    """Whoosh's Characters format, decoded (same as ``Characters.decode_characters``)."""
+    if not value.endswith(b"."):
+        value += b"."
+    codes = loads(value[4:])
+    positions = accumulate(c[0] for c in codes)
+    out = []
+    end = 0
+    for pos, (_, dstart, length) in zip(positions, codes, strict=True):
+        start = dstart + end
+        end = start + length
+        out.append((pos, start, end))
+    return out
+
+
+def decode_positions(value: bytes) -> list[int]:
+    """Only the positions of a Characters value."""
+    if not value.endswith(b"."):
+        value += b"."
+    return list(accumulate(c[0] for c in loads(value[4:])))
+
+
+@dataclass
+class Facet:
+    """A categorical field as arrays: ``values[codes[doc]]`` for single-valued fields, or
+    doc → value ids in CSR form (``indptr``/``indices``) for multi-valued ones."""
+
+    values: list[str]
+    codes: np.ndarray | None = None
+    indptr: np.ndarray | None = None
+    indices: np.ndarray | None = None
+
+    def counts(self, mask: np.ndarray) -> np.ndarray:
+        """How many documents in ``mask`` hold each value."""
+        if self.codes is not None:
+            codes = self.codes[mask]
+            return np.bincount(codes[codes >= 0], minlength=len(self.values))
+        lengths = np.diff(self.indptr)
+        picked = self.indices[np.repeat(mask, lengths)]
+        return np.bincount(picked, minlength=len(self.values))
+
+    def docs_with(self, value_ids: list[int], n: int) -> np.ndarray:
+        """A mask of the documents holding any of the values."""
+        wanted = np.zeros(len(self.values) + 1, bool)
+        wanted[value_ids] = True
+        if self.codes is not None:
+            return wanted[self.codes]
+        hit = wanted[self.indices]
+        doc_of = np.repeat(np.arange(n), np.diff(self.indptr))
+        mask = np.zeros(n, bool)
+        mask[doc_of[hit]] = True
+        return mask
+
+    def of_doc(self, docnum: int) -> list[str]:
+        if self.codes is not None:
+            code = self.codes[docnum]
+            return [self.values[code]] if code >= 0 else []
+        lo, hi = self.indptr[docnum], self.indptr[docnum + 1]
+        return [self.values[i] for i in self.indices[lo:hi]]
+
+
+class IndexView:
+    """One generation of one build, opened with everything search reads in bulk."""
+
+    def __init__(self, build: Path, version: str):
+        self.build = build
+        self.version = version
+        self.lock = threading.RLock()
+        self.ix = whoosh_index.open_dir(str(build))
+        self.searcher = self.ix.searcher()
+        self.reader = self.searcher.reader()
+        self.leaves = list(self.reader.leaf_readers())
+        self.n = self.reader.doc_count_all()
+        self.alive = np.ones(self.n, bool)
+        for leaf, base in self.leaves:
+            if leaf.has_deletions():
+                self.alive[[base + d for d in leaf.deleted_docs_set]] = False
+        self.doc_count = int(self.alive.sum())
+        self._cache: OrderedDict[tuple[str, str], Postings] = OrderedDict()
+        self._cached_postings = 0
+        self._stored: OrderedDict[int, dict] = OrderedDict()
+        self._read_columns()
+        self._read_lengths()
+        self.facets = {name: self._entity_facet(name) for name in ENTITY_FIELDS}
+        self.facets["source"] = self._column_facet(self._column("source"))
+        info = build / "muragat-build.json"
+        self.build_info = json.loads(info.read_text()) if info.exists() else {}
+
+    def close(self) -> None:
+        with self.lock:
+            self.searcher.close()
+
+    # Bulk arrays, read once per view
+
+    def _column(self, name: str) -> list:
+        out: list = [None] * self.n
+        for leaf, base in self.leaves:
+            if not leaf.has_column(name):
+                continue
+            col = leaf.column_reader(name)
+            for i in range(leaf.doc_count_all()):
+                out[base + i] = col[i]
+        return out
+
+    def _read_columns(self) -> None:
+        ids = self._column("id")
+        self.ids = ids
+        self.docnum_of = {d: i for i, d in enumerate(ids) if d is not None and self.alive[i]}
+        dates = self._column("date")
+        ordinal = np.full(self.n, NO_DATE, np.int32)
+        for i, value in enumerate(dates):
+            if value:
+                try:
+                    ordinal[i] = dt.date.fromisoformat(value).toordinal() - _EPOCH
+                except ValueError:
+                    pass
+        ordinal[~self.alive] = NO_DATE
+        self.dates = ordinal  # days since 1970-01-01, NO_DATE when undated
+        self.dated = self.dates != NO_DATE
+
+    def _read_lengths(self) -> None:
+        self.lengths: dict[str, np.ndarray] = {}
+        self.avg_length: dict[str, float] = {}
+        for name in TEXT_FIELDS:
+            lengths = np.zeros(self.n, np.float32)
+            for leaf, base in self.leaves:
+                for i in range(leaf.doc_count_all()):
+                    lengths[base + i] = leaf.doc_field_length(i, name) or 0
+            self.lengths[name] = lengths
+            total = sum(leaf.field_length(name) for leaf, _ in self.leaves)
+            self.avg_length[name] = max(1.0, total / max(1, self.n))
+
+    def _column_facet(self, column: list) -> Facet:
+        values = sorted({v for v in column if v})
+        index = {v: i for i, v in enumerate(values)}
+        codes = np.array([index.get(v, -1) if v else -1 for v in column], np.int32)
+        codes[~self.alive] = -1
+        return Facet(values, codes=codes)
+
+    def _entity_facet(self, name: str) -> Facet:
+        """Doc → value ids in CSR form, built from the postings of the entity field."""
+        values = sorted({t for t in self.reader.field_terms(name)}) if name in self.reader.schema \
+            else []
+        docs: list[np.ndarray] = []
+        vids: list[np.ndarray] = []
+        for vid, value in enumerate(values):
+            p = self.postings(name, value, cache=False)
+            docs.append(p.docs)
+            vids.append(np.full(len(p.docs), vid, np.int32))
+        if docs:
+            all_docs = np.concatenate(docs)
+            all_vids = np.concatenate(vids)
+            order = np.lexsort((all_vids, all_docs))
+            all_docs, all_vids = all_docs[order], all_vids[order]
+        else:
+            all_docs = all_vids = np.zeros(0, np.int32)
+        indptr = np.zeros(self.n + 1, np.int64)
+        np.cumsum(np.bincount(all_docs, minlength=self.n), out=indptr[1:])
+        return Facet(values, indptr=indptr, indices=all_vids)
+
+    # Postings
+
+    def postings(self, fieldname: str, term: str, cache: bool = True) -> Postings:
+        """All live postings of a term (cached)."""
+        key = (fieldname, term)
+        with self.lock:
+            hit = self._cache.get(key)
+            if hit is not None:
+                self._cache.move_to_end(key)
+                return hit
+            p = self._read_postings(fieldname, term)
+            if cache:
+                self._cache[key] = p
+                self._cached_postings += len(p.docs) + 1
+                while self._cached_postings > CACHE_POSTINGS and len(self._cache) > 1:
+                    _, old = self._cache.popitem(last=False)
+                    self._cached_postings -= len(old.docs) + 1
+            return p
+
+    def _read_postings(self, fieldname: str, term: str) -> Postings:
+        docs: list = []
+        weights: list = []
+        values: list = []
+        fmt = self.reader.schema[fieldname].format
+        for leaf, base in self.leaves:
+            if (fieldname, term) not in leaf:
+                continue
+            tbytes = leaf._text_to_bytes(fieldname, term)
+            m = leaf._terms.matcher(fieldname, tbytes, fmt)
+            if isinstance(m, W3LeafMatcher):
+                # Whole blocks at a time, decoded with numpy rather than Whoosh's per-posting
+                # generators (the ids are delta-coded; weights all 1, all equal, or listed).
+                while m.is_active():
+                    m._read_data()
+                    ids, ws, vs = m._data
+                    ids = np.asarray(ids, np.int64)
+                    docs.append((ids if m._byteids else np.cumsum(ids)) + base)
+                    if ws is None or isinstance(ws, float):
+                        weights.append(np.full(len(ids), ws or 1.0, np.float32))
+                    else:
+                        weights.append(np.asarray(ws, np.float32))
+                    values.extend(vs)
+                    m._next_block()
+            else:
+                docs.append(np.asarray(list(m._ids), np.int64) + base)
+                ws = m._weights if m._weights is not None else [1.0] * len(m._ids)
+                weights.append(np.asarray(list(ws), np.float32))
+                vs = m._values if m._values is not None else [b""] * len(m._ids)
+                values.extend(vs)
+        if not docs:
+            return EMPTY
+        d = np.concatenate(docs).astype(np.int32)
+        w = np.concatenate(weights)
+        vals = list(values)
+        keep = self.alive[d]
+        if not keep.all():
+            vals = [v for v, k in zip(vals, keep, strict=True) if k]
+            d, w = d[keep], w[keep]
+        return Postings(d, w, vals)
+
+    def dense_tf(self, fieldname: str, term: str) -> np.ndarray:
+        """The term's weight in every document, as a dense array (0 where absent)."""
+        p = self.postings(fieldname, term)
+        out = np.zeros(self.n, np.float32)
+        out[p.docs] = p.weights
+        return out
+
+    def stored(self, docnum: int) -> dict:
+        """The stored fields of a document (kept for the most recently read ones)."""
+        with self.lock:
+            hit = self._stored.get(docnum)
+            if hit is not None:
+                self._stored.move_to_end(docnum)
+                return hit
+            fields = self.searcher.stored_fields(docnum)
+            self._stored[docnum] = fields
+            if len(self._stored) > CACHE_STORED:
+                self._stored.popitem(last=False)
+            return fields
+
+    def doc_frequency(self, fieldname: str, term: str) -> int:
+        with self.lock:
+            return self.reader.doc_frequency(fieldname, term)

@@ -1,0 +1,294 @@
+"""Search over a real index built from the test archive (the ``built_index`` fixture)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from indexer.build import rebuild, update
+from indexer.query import And, Not, Or, Text, Value, parse
+from indexer.search import (
+    BadRequest,
+    IndexUnavailable,
+    Searcher,
+    SearchRequest,
+    parse_request,
+    request_params,
+)
+
+PREFIX = "extra/search/"
+CONSTITUTION = PREFIX + "constitution"
+STEEL = PREFIX + "steel"
+CLOSE = PREFIX + "giraffe-close"
+FAR = PREFIX + "giraffe-far"
+TITLE_ONLY = PREFIX + "giraffe-title"
+KAZAKH = PREFIX + "kazakh"
+SCRIPT = PREFIX + "script"
+
+
+@pytest.fixture(scope="module")
+def searcher(built_index: Path) -> Searcher:
+    return Searcher(built_index)
+
+
+def ids(searcher: Searcher, q: str = "", **kw) -> list[str]:
+    return [h.id for h in searcher.search(SearchRequest(q=q, size=100, **kw)).hits]
+
+
+# Query language
+
+
+def test_parse_tree() -> None:
+    node = parse('конституция (нефть OR газ) -путин "новая конституция"~2 !стали person:Путин')
+    assert isinstance(node, And)
+    kinds = [type(n) for n in node.items]
+    assert kinds == [Text, Or, Not, Text, Text, Value]
+    assert node.items[3].phrase and node.items[3].slop == 2
+    assert node.items[4].exact and node.items[4].words == ["стали"]
+    assert node.items[5] == Value("persons", "Путин")
+
+
+def test_unparsable_query_falls_back_to_words() -> None:
+    assert parse('(конституция "референдум') == And([Text(["конституция"], [0]),
+                                                     Text(["референдум"], [0])])
+    assert parse("") is None
+
+
+def test_morphology_query_form_differs(searcher: Searcher) -> None:
+    # The text has «Конституции … референдуме».
+    assert CONSTITUTION in ids(searcher, "конституция референдум")
+    assert CONSTITUTION in ids(searcher, "конституциями референдумов")
+
+
+def test_all_words_required(searcher: Searcher) -> None:
+    assert ids(searcher, "конституция жираф") == []
+
+
+def test_exact_form(searcher: Searcher) -> None:
+    assert {CONSTITUTION, STEEL} <= set(ids(searcher, "сталь"))
+    exact = ids(searcher, "!стали")
+    assert CONSTITUTION in exact and STEEL not in exact
+    exact = ids(searcher, "!сталь")
+    assert STEEL in exact and CONSTITUTION not in exact
+
+
+def test_phrase_with_inflected_words(searcher: Searcher) -> None:
+    assert CONSTITUTION in ids(searcher, '"новая конституция"')
+    assert CONSTITUTION not in ids(searcher, '"конституция новая"')
+    assert CONSTITUTION not in ids(searcher, '"новая республика"')
+    assert CONSTITUTION in ids(searcher, '"новая республика"~2')
+    assert CONSTITUTION not in ids(searcher, '!"новая конституция"')
+    assert CONSTITUTION in ids(searcher, '!"новой конституции"')
+
+
+def test_proximity_ranks_close_words_first(searcher: Searcher) -> None:
+    found = ids(searcher, "жираф вертолет")
+    assert found[:2] == [CLOSE, FAR]
+
+
+def test_or_and_not(searcher: Searcher) -> None:
+    assert {STEEL, CLOSE, FAR, TITLE_ONLY} <= set(ids(searcher, "жираф OR сталь"))
+    assert ids(searcher, "жираф -вертолет") == [TITLE_ONLY]
+    assert ids(searcher, "жираф NOT вертолет") == [TITLE_ONLY]
+    assert set(ids(searcher, "(жираф OR сталь) NOT вертолет")) >= {TITLE_ONLY, STEEL}
+
+
+def test_kazakh_and_latin_words(searcher: Searcher) -> None:
+    assert KAZAKH in ids(searcher, "Құрылтай")
+    assert KAZAKH in ids(searcher, "kegoc")
+    hit = searcher.search(SearchRequest(q="KEGOC")).hits[0]
+    assert "<mark>KEGOC</mark>" in hit.snippet_html
+
+
+def test_title_field(searcher: Searcher) -> None:
+    assert ids(searcher, "title:жираф") == [TITLE_ONLY]
+
+
+def test_empty_query_browses_newest_first(searcher: Searcher) -> None:
+    result = searcher.search(SearchRequest(size=100))
+    assert result.total == searcher.stats()["articles"]
+    dates = [h.date for h in result.hits if h.date]
+    assert dates == sorted(dates, reverse=True)
+
+
+# Filters, sorting, facets
+
+
+def test_date_filter(searcher: Searcher) -> None:
+    req = parse_request({"q": "сталь", "from": "2021", "to": "2021-12"})
+    found = ids(searcher, req.q, date_from=req.date_from, date_to=req.date_to)
+    assert CONSTITUTION in found and STEEL not in found
+
+
+def test_source_filter(searcher: Searcher) -> None:
+    found = ids(searcher, "жираф", sources=["Вестник Теста"])
+    assert set(found) == {CLOSE, FAR}
+    assert set(ids(searcher, "жираф source:\"Цирковой листок\"")) == {TITLE_ONLY}
+    both = ids(searcher, "жираф", sources=["Вестник Теста", "Цирковой листок"])
+    assert set(both) == {CLOSE, FAR, TITLE_ONLY}
+
+
+def test_entity_filter_and_counts(searcher: Searcher) -> None:
+    top = searcher.stats()["persons"]
+    if not top:
+        pytest.skip("the index holds no person entities")
+    name, count = top[0]["value"], top[0]["count"]
+    result = searcher.search(SearchRequest(persons=[name], size=100))
+    assert result.total == count
+    assert all(name in h.persons for h in result.hits)
+    assert ids(searcher, f'person:"{name}"') == [h.id for h in result.hits]
+
+
+def test_sorting(searcher: Searcher) -> None:
+    newest = searcher.search(SearchRequest(q="жираф", sort="newest")).hits
+    assert [h.date for h in newest] == sorted((h.date for h in newest), reverse=True)
+    oldest = searcher.search(SearchRequest(q="жираф", sort="oldest")).hits
+    assert [h.id for h in oldest] == [h.id for h in reversed(newest)]
+
+
+def test_facet_counts_match_results(searcher: Searcher) -> None:
+    for q in ("", "жираф", "путин", "конституция"):
+        result = searcher.search(SearchRequest(q=q, size=100, facet_size=200))
+        dated = [h for h in result.hits if h.date]
+        if result.total <= 100:
+            assert sum(b["count"] for b in result.facets["dates"]) == len(dated)
+            for name in ("persons", "organisations", "locations"):
+                for entry in result.facets[name]:
+                    assert entry["count"] == sum(entry["value"] in getattr(h, name)
+                                                 for h in result.hits)
+        sources = {e["value"]: e["count"] for e in result.facets["sources"]}
+        for source, count in sources.items():
+            assert searcher.search(SearchRequest(q=q, sources=[source])).total == count
+
+
+def test_date_histogram_granularity(searcher: Searcher) -> None:
+    wide = searcher.search(SearchRequest())
+    assert wide.date_granularity == "year"
+    narrow = searcher.search(SearchRequest(q="жираф", date_from="2019-08-01",
+                                           date_to="2019-09-30"))
+    assert narrow.date_granularity == "day"
+    assert sum(b["count"] for b in narrow.facets["dates"]) == narrow.total == 2
+
+
+# Snippets
+
+
+def test_snippet_marks_original_forms(searcher: Searcher) -> None:
+    hits = searcher.search(SearchRequest(q="конституция референдум")).hits
+    hit = next(h for h in hits if h.id == CONSTITUTION)
+    assert "<mark>Конституции</mark>" in hit.snippet_html
+    assert "<mark>референдуме</mark>" in hit.snippet_html
+
+
+def test_snippet_escapes_article_html(searcher: Searcher) -> None:
+    hit = searcher.search(SearchRequest(q="уязвимость")).hits[0]
+    assert hit.id == SCRIPT
+    for html in (hit.snippet_html, hit.title_html):
+        assert "<script" not in html and "<b>" not in html
+        assert not re.search(r"<(?!/?mark>)", html)
+    assert "&lt;script&gt;" in hit.snippet_html and "&amp;" in hit.snippet_html
+    assert "<mark>Уязвимость</mark>" in hit.title_html
+
+
+def test_title_only_match_gets_the_lead(searcher: Searcher) -> None:
+    hit = searcher.search(SearchRequest(q="title:жираф")).hits[0]
+    assert hit.title_html == "<mark>Жираф</mark>"
+    assert hit.snippet_html.startswith("В цирке прошла премьера")
+
+
+def test_article_body_html(searcher: Searcher) -> None:
+    article = searcher.article(SCRIPT, q="уязвимость")
+    assert article["body_html"].startswith("<p>")
+    assert "<mark>уязвимость</mark>" in article["body_html"]
+    assert "<script" not in article["body_html"]
+    assert searcher.article("no/such/article") is None
+
+
+# Suggestions and similar articles
+
+
+def test_suggestion_for_a_typo(searcher: Searcher) -> None:
+    result = searcher.search(SearchRequest(q="канституция референдум"))
+    assert result.total == 0
+    assert result.suggestion and result.suggestion.startswith("конституци")
+    assert searcher.search(SearchRequest(q=result.suggestion)).total > 0
+    assert searcher.search(SearchRequest(q="конституция")).suggestion is None
+
+
+def test_similar_articles(searcher: Searcher) -> None:
+    similar = searcher.similar(CLOSE, limit=3)
+    assert similar and similar[0].id == FAR
+    assert CLOSE not in [h.id for h in similar]
+    assert searcher.similar("no/such/article") is None
+
+
+def test_latest(searcher: Searcher) -> None:
+    latest = searcher.latest(3)
+    assert len(latest) == 3
+    assert latest[0].date == searcher.stats()["date_max"]
+
+
+# Requests
+
+
+@pytest.mark.parametrize("params,code", [
+    ({"page": "0"}, "bad_page"),
+    ({"page": "x"}, "bad_page"),
+    ({"size": "1000"}, "bad_size"),
+    ({"size": "0"}, "bad_size"),
+    ({"from": "2026-13-45"}, "bad_date"),
+    ({"to": "yesterday"}, "bad_date"),
+    ({"from": "2020", "to": "2019"}, "bad_date"),
+    ({"sort": "random"}, "bad_sort"),
+    ({"facets": "maybe"}, "bad_param"),
+])
+def test_bad_requests(params: dict, code: str) -> None:
+    with pytest.raises(BadRequest) as err:
+        parse_request(params)
+    assert err.value.code == code and err.value.message and err.value.message_ru
+
+
+def test_request_round_trip() -> None:
+    params = {"q": "путин", "from": "2017", "to": "2017-03", "person": ["А", "Б"],
+              "sort": "newest", "page": "2", "facets": "0"}
+    req = parse_request(params)
+    assert (req.date_from, req.date_to) == ("2017-01-01", "2017-03-31")
+    assert req.persons == ["А", "Б"] and not req.facets
+    pairs = request_params(req)
+    again: dict[str, list[str]] = {}
+    for k, v in pairs:
+        again.setdefault(k, []).append(v)
+    assert parse_request(again) == req
+    assert ("page", "2") not in request_params(req, page=1)
+
+
+# Index versions
+
+
+def test_missing_index(tmp_path: Path) -> None:
+    with pytest.raises(IndexUnavailable):
+        Searcher(tmp_path / "nothing").search(SearchRequest())
+
+
+def test_follows_rebuild_and_update(tmp_path: Path) -> None:
+    archive = tmp_path / "archive"
+    (archive / "a").mkdir(parents=True)
+    (archive / "a" / "one.txt").write_text("date 2020-01-01\ntitle Первая\n\nОдин носорог.\n")
+    index = tmp_path / "instance" / "index"
+    rebuild(archive, index, workers=1, entities=False)
+    searcher = Searcher(index)
+    assert ids(searcher, "носорог") == ["a/one"]
+    version = searcher.version
+    (archive / "a" / "two.txt").write_text("date 2020-01-02\ntitle Вторая\n\nДва носорога.\n")
+    rebuild(archive, index, workers=1, entities=False)
+    import time
+
+    time.sleep(0.6)
+    assert set(ids(searcher, "носорог")) == {"a/one", "a/two"}
+    assert searcher.version != version
+    (archive / "a" / "one.txt").unlink()
+    update(archive, index, workers=1, entities=False)
+    time.sleep(0.6)
+    assert ids(searcher, "носорог") == ["a/two"]

@@ -1,0 +1,182 @@
+"""The OpenAPI 3.1 description of the JSON API (``GET /api/openapi.json``)."""
+
+from __future__ import annotations
+
+from functools import cache
+
+STR_LIST = {"type": "array", "items": {"type": "string"}}
+NULLABLE_STR = {"type": ["string", "null"]}
+VALUE_COUNTS = {"type": "array", "items": {"$ref": "#/components/schemas/ValueCount"}}
+
+
+def _obj(props: dict, required: list[str] | None = None, extra: bool = False) -> dict:
+    return {"type": "object", "properties": props,
+            "required": required if required is not None else list(props),
+            "additionalProperties": extra}
+
+
+SCHEMAS = {
+    "Error": _obj({"error": _obj({"code": {"type": "string"}, "message": {"type": "string"}})}),
+    "ValueCount": _obj({"value": {"type": "string"}, "count": {"type": "integer", "minimum": 1}}),
+    "DateBin": _obj({
+        "key": {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$",
+                "description": "YYYY, YYYY-MM or YYYY-MM-DD by the granularity"},
+        "count": {"type": "integer", "minimum": 0},
+        "from": {"type": "string", "format": "date"},
+        "to": {"type": "string", "format": "date"},
+    }),
+    "Hit": _obj({
+        "id": {"type": "string"},
+        "title": {"type": "string"},
+        "title_html": {"type": "string", "description": "escaped; matched words in <mark>"},
+        "date": {"type": ["string", "null"], "format": "date"},
+        "source": {"type": "string"},
+        "url": {"type": "string"},
+        "score": {"type": "number"},
+        "snippet_html": {"type": "string",
+                         "description": "up to three fragments joined with ' … '; escaped "
+                                        "except <mark>"},
+        "persons": STR_LIST,
+        "organisations": STR_LIST,
+        "locations": STR_LIST,
+    }),
+    "Facets": _obj({
+        "dates": {"type": "array", "items": {"$ref": "#/components/schemas/DateBin"}},
+        "persons": VALUE_COUNTS,
+        "organisations": VALUE_COUNTS,
+        "locations": VALUE_COUNTS,
+        "sources": VALUE_COUNTS,
+    }, required=[]),
+    "SearchResponse": _obj({
+        "query": {"type": "string"},
+        "total": {"type": "integer", "minimum": 0},
+        "page": {"type": "integer", "minimum": 1},
+        "size": {"type": "integer", "minimum": 1, "maximum": 100},
+        "took_ms": {"type": "number"},
+        "suggestion": NULLABLE_STR,
+        "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
+        "facets": {"$ref": "#/components/schemas/Facets"},
+    }),
+    "Article": _obj({
+        "id": {"type": "string"},
+        "title": {"type": "string"},
+        "title_html": {"type": "string"},
+        "date": {"type": ["string", "null"], "format": "date"},
+        "source": {"type": "string"},
+        "url": {"type": "string"},
+        "topic": {"type": "string"},
+        "path": {"type": "string"},
+        "text": {"type": "string"},
+        "body_html": {"type": "string",
+                      "description": "escaped text in <p> paragraphs, words of q in <mark>"},
+        "persons": STR_LIST,
+        "organisations": STR_LIST,
+        "locations": STR_LIST,
+    }),
+    "SimilarResponse": _obj({
+        "id": {"type": "string"},
+        "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
+    }),
+    "Stats": _obj({
+        "articles": {"type": "integer", "minimum": 0},
+        "date_min": {"type": ["string", "null"], "format": "date"},
+        "date_max": {"type": ["string", "null"], "format": "date"},
+        "years": {"type": "array", "items": _obj({"key": {"type": "string"},
+                                                  "count": {"type": "integer"}})},
+        "sources": VALUE_COUNTS,
+        "persons": VALUE_COUNTS,
+        "organisations": VALUE_COUNTS,
+        "locations": VALUE_COUNTS,
+        "index_bytes": {"type": "integer"},
+        "built_at": NULLABLE_STR,
+        "version": {"type": "string"},
+    }),
+}
+
+
+def _param(name: str, schema: dict, description: str, repeat: bool = False) -> dict:
+    if repeat:
+        schema = {"type": "array", "items": schema}
+    param = {"name": name, "in": "query", "required": False, "schema": schema,
+             "description": description}
+    if repeat:
+        param.update(style="form", explode=True)
+    return param
+
+
+DATE_PARAM = {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"}
+SEARCH_PARAMS = [
+    _param("q", {"type": "string", "maxLength": 1000},
+           "the query: words (all required, any inflected form), OR, NOT / -word, (…), "
+           "\"phrase\", \"phrase\"~N, !word (exact form), title: person: org: loc: source:"),
+    _param("page", {"type": "integer", "minimum": 1, "maximum": 10000, "default": 1}, "page"),
+    _param("size", {"type": "integer", "minimum": 1, "maximum": 100, "default": 10},
+           "hits per page"),
+    _param("sort", {"type": "string", "enum": ["relevance", "newest", "oldest"],
+                    "default": "relevance"}, "order of the hits"),
+    _param("from", DATE_PARAM, "first date (YYYY, YYYY-MM or YYYY-MM-DD)"),
+    _param("to", DATE_PARAM, "last date (YYYY, YYYY-MM or YYYY-MM-DD; the end of the period)"),
+    _param("person", {"type": "string"}, "person filter (ORed)", repeat=True),
+    _param("org", {"type": "string"}, "organisation filter (ORed)", repeat=True),
+    _param("loc", {"type": "string"}, "location filter (ORed)", repeat=True),
+    _param("source", {"type": "string"}, "source filter (ORed)", repeat=True),
+    _param("facets", {"type": "string", "enum": ["0", "1"], "default": "1"},
+           "0 to skip the facets"),
+    _param("facet_size", {"type": "integer", "minimum": 1, "maximum": 200, "default": 15},
+           "values per facet"),
+]
+ID_PARAM = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"},
+            "description": "the article id; may contain slashes (meduza/2017/meduza-golunov-005)"}
+
+
+def _json(ref: str, description: str) -> dict:
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}}}
+
+
+ERRORS = {
+    "400": _json("Error", "bad parameter"),
+    "304": {"description": "not modified (If-None-Match matched the ETag)"},
+    "503": _json("Error", "no index, or it cannot be opened"),
+}
+
+
+@cache
+def openapi_document() -> dict:
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Muragat search API", "version": "1.0.0",
+                 "description": "Full-text search over Russian-language news archives. "
+                                "Read-only; CORS open; ETag keyed to the index version."},
+        "paths": {
+            "/api/search": {"get": {
+                "operationId": "search", "summary": "Search articles",
+                "parameters": SEARCH_PARAMS,
+                "responses": {"200": _json("SearchResponse", "results"), **ERRORS},
+            }},
+            "/api/articles/{id}": {"get": {
+                "operationId": "article", "summary": "One whole article",
+                "parameters": [ID_PARAM, _param("q", {"type": "string"}, "words to mark")],
+                "responses": {"200": _json("Article", "the article"),
+                              "404": _json("Error", "unknown article"), **ERRORS},
+            }},
+            "/api/articles/{id}/similar": {"get": {
+                "operationId": "similar", "summary": "Articles most similar to one",
+                "parameters": [ID_PARAM, _param("limit", {"type": "integer", "minimum": 1,
+                                                          "maximum": 20, "default": 5},
+                                                "how many")],
+                "responses": {"200": _json("SimilarResponse", "similar articles"),
+                              "404": _json("Error", "unknown article"), **ERRORS},
+            }},
+            "/api/stats": {"get": {
+                "operationId": "stats", "summary": "What the index holds",
+                "responses": {"200": _json("Stats", "index statistics"), **ERRORS},
+            }},
+            "/api/openapi.json": {"get": {
+                "operationId": "openapi", "summary": "This document",
+                "responses": {"200": {"description": "the OpenAPI document",
+                                      "content": {"application/json": {}}}},
+            }},
+        },
+        "components": {"schemas": SCHEMAS},
+    }

@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -82,6 +83,10 @@ def archive_files(root: Path, report: ReadReport) -> Iterator[Path]:
 def read_file(path: Path, rel: str, report: ReadReport) -> Iterator[Article | Problem]:
     """The articles of one archive file (one for ``.txt``, many for JSON Lines)."""
     try:
+        # A FIFO would block the read, a device (a link to /dev/zero) never end it.
+        if not stat.S_ISREG(path.stat().st_mode):
+            yield Problem(rel, "not a regular file")
+            return
         data = path.read_bytes()
     except OSError as err:
         yield Problem(rel, f"cannot read file: {err.strerror or err}")
@@ -97,7 +102,7 @@ def read_file(path: Path, rel: str, report: ReadReport) -> Iterator[Article | Pr
         yield Problem(rel, problem)
         return
     report.encodings[encoding] = report.encodings.get(encoding, 0) + 1
-    if encoding not in ("utf-8", "utf-8-sig"):
+    if encoding != "utf-8":
         yield Problem(rel, f"read as {encoding}", skipped=False)
     if path.name.endswith(".txt"):
         yield from parse_native(text, rel)
@@ -116,18 +121,23 @@ def decode(data: bytes) -> tuple[str, str, str | None]:
             return "", "", "undecodable UTF-16 text"
     if b"\x00" in data[:8192]:
         return "", "", "binary file (NUL bytes)"
-    for encoding in ("utf-8-sig", "cp1251"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if encoding == "cp1251" and not _looks_russian(text):
-            break
-        if _control_ratio(text) > 0.01:
-            return "", "", "binary file (control characters)"
-        return text, ("utf-8" if encoding == "utf-8-sig" and not data.startswith(
-            b"\xef\xbb\xbf") else encoding), None
-    return "", "", "undecodable text (neither UTF-8 nor Windows-1251)"
+    try:
+        text, encoding = data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        text = data.decode("utf-8-sig", errors="replace")
+        if text.count("\ufffd") <= max(3, len(text) // 1000):
+            # A few broken bytes (a copy cut mid-letter) in UTF-8, not Windows-1251.
+            encoding = "utf-8 with undecodable bytes"
+        else:
+            try:
+                text, encoding = data.decode("cp1251"), "cp1251"
+            except UnicodeDecodeError:
+                return "", "", "undecodable text (neither UTF-8 nor Windows-1251)"
+            if not _looks_russian(text):
+                return "", "", "undecodable text (neither UTF-8 nor Windows-1251)"
+    if _control_ratio(text) > 0.01:
+        return "", "", "binary file (control characters)"
+    return text, encoding, None
 
 
 def _looks_russian(text: str) -> bool:

@@ -25,7 +25,7 @@ from indexer.records import Entity
 MODEL_FILE = "slovnet_ner_news_v1.tar"
 EMB_FILE = "navec_news_v1_1B_250K_300d_100q.tar"
 # Bump RULES_VERSION whenever clean-up or normalisation changes: it is part of the cache key.
-RULES_VERSION = 1
+RULES_VERSION = 2
 VERSION = f"natasha-1.6.0/{MODEL_FILE}/{EMB_FILE}/rules-{RULES_VERSION}"
 
 KINDS = ("PER", "ORG", "LOC")
@@ -702,9 +702,12 @@ def _agree_nominative(words: list[str], doc_words: frozenset[str]) -> list[str] 
             score += 0.5 if noun.tag.case == "nomn" else 0.0  # ties go to keeping the text
             if "Geox" in noun.tag.grammemes or "Orgn" in noun.tag.grammemes:
                 score += 0.5
-            if not noun.is_known and doc_words:  # a guess confirmed by a form seen in the article
+            if doc_words and noun.tag.case != "nomn":
+                # An oblique reading confirmed by its nominative elsewhere in the article:
+                # «Спецкор «Медузы»» next to «Медуза сообщила» is the genitive of «Медуза».
                 nom = noun.inflect({"nomn"})
-                score += 1.0 if nom is not None and nom.word in doc_words else 0.0
+                confirmed = nom is not None and nom.word != head and nom.word in doc_words
+                score += 1.0 if confirmed else 0.0
             if best is None or score > best[0]:
                 best = (score, noun, adjs)
     if best is None:

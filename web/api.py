@@ -35,6 +35,12 @@ def _bad_request(err: BadRequest) -> Response:
     return _error(400, err.code, err.message)
 
 
+@bp.errorhandler(RecursionError)
+def _too_deep(err: RecursionError) -> Response:
+    # Stopgap until indexer.query limits nesting: "(" * 250 + "a" overflows the parser.
+    return _error(400, "bad_query", "the query is nested too deeply")
+
+
 @bp.errorhandler(IndexUnavailable)
 def _unavailable(err: IndexUnavailable) -> Response:
     response = _error(503, "index_unavailable", err.message)
@@ -86,7 +92,8 @@ def search() -> Response:
 @bp.get("/articles/<path:id>/similar")
 def similar(id: str) -> Response:
     limit = request.args.get("limit", "5")
-    if not limit.isdigit() or not 1 <= int(limit) <= SIMILAR_LIMIT:
+    # isascii: "²".isdigit() is true but int("²") raises (a 500 before this check)
+    if not (limit.isascii() and limit.isdigit()) or not 1 <= int(limit) <= SIMILAR_LIMIT:
         raise BadRequest("bad_param", f"limit must be an integer from 1 to {SIMILAR_LIMIT}",
                          f"limit: целое число от 1 до {SIMILAR_LIMIT}")
 

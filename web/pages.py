@@ -56,6 +56,7 @@ CSV_PAGE = 100
 CSV_FIELDS = ("id", "date", "title", "source", "url", "persons", "organisations", "locations")
 _ELLIPSIS_START = re.compile(r"^(?:…|\.\.\.)\s*")
 _ELLIPSIS_END = re.compile(r"\s*(?:…|\.\.\.)$")
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
@@ -258,7 +259,8 @@ def search_atom() -> Response:
         request_params(asked, sort="newest", page=1))
     body = render_template("search.atom.xml", req=req, result=result, updated=updated,
                            self_url=request.url, page_url=page_url)
-    return Response(body, mimetype="application/atom+xml")
+    # Control characters of the query or an article are not XML, even escaped: drop them.
+    return Response(_XML_ILLEGAL.sub("", body), mimetype="application/atom+xml")
 
 
 @bp.get("/search.csv")
@@ -333,6 +335,14 @@ def _bad_request(err: BadRequest) -> tuple[str, int]:
                            message=message, q=q), 400
 
 
+@bp.errorhandler(RecursionError)
+def _too_deep(err: RecursionError) -> tuple[str, int]:
+    # Stopgap until indexer.query limits nesting: "(" * 250 + "a" overflows the parser.
+    return render_template("error.html", status=400, title="Ошибка в запросе",
+                           message="Запрос слишком сложный: слишком много вложенных скобок.",
+                           q=request.args.get("q", "")), 400
+
+
 @bp.errorhandler(IndexUnavailable)
 def _unavailable(err: IndexUnavailable) -> tuple[str, int, dict[str, str]]:
     message = getattr(err, "message_ru", None) or "Индекс архива сейчас недоступен."
@@ -344,12 +354,15 @@ def _unavailable(err: IndexUnavailable) -> tuple[str, int, dict[str, str]]:
 @bp.app_errorhandler(405)
 def _not_found(err: HTTPException) -> Any:
     code = err.code or 404
+    # A 405 must list the allowed methods (RFC 9110); werkzeug's own headers carry Allow.
+    headers = {k: v for k, v in err.get_headers() if k == "Allow"}
     if request.path.startswith("/api/"):
         name = (err.name or "error").lower().replace(" ", "_")
-        return jsonify({"error": {"code": name, "message": err.description}}), code
+        return jsonify({"error": {"code": name, "message": err.description}}), code, headers
     if code == 405:
         return render_template("error.html", status=405, title="Метод не поддерживается",
-                               message="Эта страница открывается только обычным переходом."), 405
+                               message="Эта страница открывается только обычным переходом."
+                               ), 405, headers
     return render_template("error.html", status=404, title="Страница не найдена",
                            message="Такой страницы или статьи в архиве нет. "
                            "Проверьте адрес или воспользуйтесь поиском."), 404

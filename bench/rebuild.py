@@ -5,7 +5,9 @@
 Builds an archive of symlinks to the NG, RT and Meduza JSON Lines files (about 9,000 articles
 of ~6,000 characters), then times ``indexer.build.rebuild`` in a fresh process per mode:
 ``plain`` (--no-entities), ``cold`` (entities, empty cache), ``warm`` (entities, cache full).
-Prints articles/s, peak memory of the main process and of the largest worker, index size.
+Prints articles/s, peak memory of the main process and of the largest worker, index size and
+CPU time per article (user + system, the main process and its workers: steadier than wall time
+on a shared machine).
 """
 
 from __future__ import annotations
@@ -53,10 +55,12 @@ def run_one(archive: Path, index: Path, workers: int, entities: bool) -> dict:
     from indexer.build import rebuild
 
     report = rebuild(archive, index, workers=workers, entities=entities)
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = sum(r.ru_utime + r.ru_stime for r in (own, children))
     return {"articles": report.articles, "seconds": report.seconds, "rate": report.rate,
-            "main_mb": own, "worker_mb": children, "index_bytes": report.index_bytes}
+            "main_mb": own.ru_maxrss // 1024, "worker_mb": children.ru_maxrss // 1024,
+            "index_bytes": report.index_bytes, "cpu_ms": 1000 * cpu / max(report.articles, 1)}
 
 
 def main() -> int:
@@ -79,7 +83,7 @@ def main() -> int:
         print(f"corpus: {count:,} articles, {chars / 1e6:.1f} M characters, "
               f"{chars / count:,.0f} per article; workers {args.workers}")
         print(f"{'mode':<8}{'articles/s':>12}{'seconds':>10}{'main MB':>10}"
-              f"{'worker MB':>11}{'index MB':>10}{'index/raw':>11}")
+              f"{'worker MB':>11}{'index MB':>10}{'index/raw':>11}{'CPU ms/art':>12}")
         for mode in args.modes.split(","):
             index = work / "instance" / "index"
             if mode in ("plain", "cold"):
@@ -93,7 +97,7 @@ def main() -> int:
             raw = (work / "archive" / "news.jsonl").stat().st_size
             print(f"{mode:<8}{r['rate']:>12.1f}{r['seconds']:>10.1f}{r['main_mb']:>10}"
                   f"{r['worker_mb']:>11}{r['index_bytes'] / 2**20:>10.1f}"
-                  f"{r['index_bytes'] / raw:>11.2f}")
+                  f"{r['index_bytes'] / raw:>11.2f}{r['cpu_ms']:>12.1f}", flush=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0

@@ -15,6 +15,7 @@ written.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Iterator
 from functools import lru_cache
 
@@ -139,7 +140,11 @@ def lemmas(word: str) -> tuple[str, ...]:
 def lemma_terms(word: str) -> tuple[str, ...]:
     """The marked lemma terms indexed after ``word``; a lemma equal to the word itself is
     left out, since the word's own term already stands at that position."""
-    return tuple(LEMMA_MARK + f for f in lemmas(word) if f != word)
+    return _marked(word, lemmas(word))
+
+
+def _marked(word: str, forms: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(LEMMA_MARK + f for f in forms if f != word)
 
 
 def any_form_terms(word: str) -> tuple[str, ...]:
@@ -162,6 +167,44 @@ class LemmaFilter(Filter):
                 t.text = lemma
                 yield t
             t.text = word
+
+
+@lru_cache(maxsize=500_000)
+def _terms_of(word: str) -> tuple[str, ...]:
+    """The terms a word as written gives at its position: itself lower-cased with ё = е, then
+    its lemma terms (what ``LowercaseFilter | YoFilter | LemmaFilter`` yield for it)."""
+    text = word.lower()
+    if "ё" in text:
+        text = text.replace("ё", "е")
+    # Not through ``lemma_terms``: a third cache of the whole vocabulary costs memory for nothing.
+    return (text, *_marked(text, lemmas(text)))
+
+
+Occurrences = dict[str, list[tuple[int, int, int]]]
+
+
+def index_occurrences(text: str) -> Occurrences:
+    """Each term of ``text`` with its (position, startchar, endchar) list, in order: what
+    ``lemma_analyzer()`` yields with positions and chars, grouped by term as Whoosh's
+    ``Characters`` format groups them, in one loop instead of a chain of generators."""
+    seen: Occurrences = defaultdict(list)
+    pos = 0
+    for match in WORD_RE.finditer(text):
+        word = match.group()
+        start, end = match.span()
+        occurrence = (pos, start, end)
+        for term in _terms_of(word):
+            seen[term].append(occurrence)
+        if "-" in word or "\u2011" in word:
+            offset = start
+            for i, part in enumerate(_HYPHENS.split(word)):
+                occurrence = (pos + i, offset, offset + len(part))
+                for term in _terms_of(part):
+                    seen[term].append(occurrence)
+                offset += len(part) + 1
+            pos += i
+        pos += 1
+    return seen
 
 
 def surface_analyzer():

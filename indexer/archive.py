@@ -18,7 +18,8 @@ import json
 import os
 import re
 import stat
-from collections.abc import Iterator
+import zlib
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import razdel
@@ -87,27 +88,63 @@ def read_file(path: Path, rel: str, report: ReadReport) -> Iterator[Article | Pr
         if not stat.S_ISREG(path.stat().st_mode):
             yield Problem(rel, "not a regular file")
             return
+        if not path.name.endswith(".txt"):
+            yield from read_jsonl(path, rel, report)
+            return
         data = path.read_bytes()
     except OSError as err:
         yield Problem(rel, f"cannot read file: {err.strerror or err}")
         return
-    if path.name.endswith(".gz"):
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as err:
-            yield Problem(rel, f"not a valid gzip file: {err}")
-            return
     text, encoding, problem = decode(data)
     if problem:
         yield Problem(rel, problem)
         return
-    report.encodings[encoding] = report.encodings.get(encoding, 0) + 1
+    _count_encoding(report, encoding)
     if encoding != "utf-8":
         yield Problem(rel, f"read as {encoding}", skipped=False)
-    if path.name.endswith(".txt"):
-        yield from parse_native(text, rel)
-    else:
-        yield from parse_jsonl(text, rel)
+    yield from parse_native(text, rel)
+
+
+def _count_encoding(report: ReadReport, encoding: str) -> None:
+    report.encodings[encoding] = report.encodings.get(encoding, 0) + 1
+
+
+def read_jsonl(path: Path, rel: str, report: ReadReport) -> Iterator[Article | Problem]:
+    """A JSON Lines file, streamed line by line so that a large file is never held whole."""
+    opener = gzip.open if path.name.endswith(".gz") else open
+    encodings: set[str] = set()
+    try:
+        with opener(path, "rb") as f:
+            head = f.peek(8192)[:8192] if hasattr(f, "peek") else b""
+            if b"\x00" in head:
+                yield Problem(rel, "binary file (NUL bytes)")
+                return
+            lines = _decoded_lines(f, encodings)
+            yield from parse_jsonl(lines, rel)
+    except (EOFError, gzip.BadGzipFile, zlib.error) as err:
+        yield Problem(rel, f"not a valid gzip file: {err}")
+        return
+    if not encodings:
+        yield Problem(rel, "empty file")
+        return
+    for encoding in sorted(encodings):
+        _count_encoding(report, encoding)
+        if encoding != "utf-8":
+            yield Problem(rel, f"read as {encoding}", skipped=False)
+
+
+def _decoded_lines(f, encodings: set[str]) -> Iterator[str]:
+    """Lines of a binary file as text: UTF-8, or Windows-1251 line by line where it is not."""
+    for number, raw in enumerate(f):
+        if number == 0:
+            raw = raw.removeprefix(b"\xef\xbb\xbf")
+        try:
+            line, encoding = raw.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            line, encoding = raw.decode("cp1251", errors="replace"), "cp1251"
+        if line.strip():
+            encodings.add(encoding)
+        yield line
 
 
 def decode(data: bytes) -> tuple[str, str, str | None]:
@@ -208,9 +245,9 @@ def parse_native(text: str, rel: str) -> Iterator[Article | Problem]:
     )
 
 
-def parse_jsonl(text: str, rel: str) -> Iterator[Article | Problem]:
+def parse_jsonl(lines: Iterable[str], rel: str) -> Iterator[Article | Problem]:
     """A JSON Lines file: one article a line; a broken line is reported with its number."""
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:

@@ -116,7 +116,7 @@ def main() -> None:
     items = [i for i in make_items(args.items, args.seed) if i[0] in searcher._current().docnum_of]
     for item in items[: args.show]:
         print("  ", item)
-    settings = [("Muragat (BM25F + exact form + proximity)", {})]
+    settings = [("Muragat (BM25F + exact form + proximity + sentences)", {})]
     if args.compare:
         settings.append(("plain BM25 over lemmas", {"PROX_WEIGHT": 0.0, "EXACT_WEIGHT": 0.0}))
     defaults = {name: getattr(engine, name) for name in ("PROX_WEIGHT", "EXACT_WEIGHT")}

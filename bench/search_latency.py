@@ -131,6 +131,59 @@ def make_queries(n: int, sources: list[str]) -> list[dict[str, str]]:
     return queries
 
 
+def hostile_queries(words: list[str]) -> list[tuple[str, dict[str, str]]]:
+    """Queries built to be slow (label, URL parameters), from frequent words of the corpus."""
+    common = " ".join(words[:12])
+    ors = " OR ".join(words * 20)[:1000].rsplit(" OR ", 1)[0]
+    pairs = list(zip(words, words[1:], strict=False))
+    many = " ".join(words * (1000 // (len(" ".join(words)) + 1) + 1))[:1000].rsplit(" ", 1)[0]
+    return [
+        ("1,000 characters of words", {"q": many}),
+        ("10,000 characters", {"q": " ".join(words * 30)[:10_000]}),
+        ("1,000 characters of OR terms", {"q": ors}),
+        ("long phrase of frequent words", {"q": f'"{common}"'}),
+        ('phrase ~1000', {"q": f'"{words[0]} {words[1]} {words[2]}"~1000'}),
+        ("many phrases", {"q": " ".join(f'"{a} {b}"~50' for a, b in pairs)}),
+        ("deep parentheses", {"q": "(" * 400 + words[0] + ")" * 400}),
+        ("nested OR groups", {"q": " ".join(f"({a} OR {b})" for a, b in pairs)}),
+        ("NOT of everything", {"q": " ".join(f"-{w}" for w in words) + " " + words[0]}),
+        ("page 10^9", {"q": words[0], "page": str(10**9)}),
+        ("facet_size 10^6", {"q": words[0], "facet_size": str(10**6)}),
+        ("broad query, deep page", {"q": f"{words[0]} OR {words[1]}", "page": "900",
+                                    "size": "10"}),
+    ]
+
+
+def hostile(searcher, words: list[str]) -> None:
+    """Times the hostile queries (each twice: cold, then warm) and prints the worst."""
+    from indexer.search import BadRequest, parse_request
+
+    worst = 0.0
+    for label, params in hostile_queries(words):
+        times = []
+        for _ in range(2):
+            t = time.perf_counter()
+            try:
+                result = searcher.search(parse_request(params))
+                notes = f"total {result.total:5d}  " + "; ".join(result.warnings)[:70]
+            except BadRequest as err:
+                notes = f"400 {err.code}: {err.message}"
+            times.append(time.perf_counter() - t)
+        worst = max(worst, *times)
+        print(f"  {label:40s} {max(times) * 1000:7.1f} ms  {notes}")
+    print(f"hostile queries: max {worst * 1000:.1f} ms")
+
+
+def frequent_words(searcher, n: int = 40) -> list[str]:
+    """Frequent words of the index (by body document frequency) that are not function words."""
+    view = searcher._current()
+    with view.lock:
+        terms = [(t, view.reader.doc_frequency("body", t)) for t in view.reader.field_terms("body")
+                 if not t.startswith("~") and len(t) >= 5 and t.isalpha()]
+    terms.sort(key=lambda x: -x[1])
+    return [t for t, _ in terms[:n]]
+
+
 def percentiles(times: list[float]) -> str:
     import numpy as np
 
@@ -177,6 +230,9 @@ def main() -> None:
             profiler.stop()
             print(profiler.output_text(unicode=True, color=False, show_all=False))
         print(f"in-process round {r}: {percentiles(times)}")
+
+    print("hostile queries (cold, then warm; worst of the two):")
+    hostile(searcher, frequent_words(searcher))
 
     app = create_app({"INDEX": str(index), "TESTING": True})
     client = app.test_client()

@@ -1,31 +1,36 @@
 """Evaluating a query tree over an ``IndexView``: match masks and scores as dense numpy arrays.
 
-Scoring: BM25 per field (title weights carry the schema's field boost, so a title match counts
-more), summed over fields and words; a word found in the very form typed adds a fraction of its
-BM25 again (exact-form boost). The best ``RERANK`` candidates are then re-scored for proximity
-from the positions stored in the index: the tighter the smallest window of body text holding all
-required words, the higher.
+Scoring: BM25F per word (title and body frequencies combined before saturation; an ambiguous
+form scored by its likeliest reading), summed over words; a word found in the very form typed
+adds a fraction of its BM25F again (exact-form boost). The best ``RERANK`` candidates are then
+re-scored for proximity from the positions stored in the index: the tighter the smallest window
+of body text holding all required words, the higher; the best ``PASSAGE_CHECK`` also by the short
+sentences holding them all.
 """
 
 from __future__ import annotations
 
 import bisect
+import math
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
-from indexer.analysis import LEMMA_MARK, lemmas
+from indexer.analysis import LEMMA_MARK, lemmas, morph
 from indexer.query import And, Node, Not, Or, Text, Value, words_of
 from indexer.view import IndexView
 
-K1 = 1.2
-B = 0.75
-# The title's weights carry the schema's field boost (2.5); this brings it down to 1.25 times
-# the body: enough to rank title matches first among equals, not so much that a title word
-# outweighs the body sentence a known-item query was taken from.
-TITLE_WEIGHT = 0.5
+# BM25F: each field's term frequency, normalised by its length (b per field) and weighted, is
+# summed and then saturated once (k1), with one IDF per word (documents holding it in any field).
+# Title postings carry the schema's field boost (2.5); FIELD_WEIGHT 0.4 makes a title occurrence
+# count as one of the body.
+K1 = 0.8
+FIELD_WEIGHT = {"title": 0.4, "body": 1.0}
+FIELD_B = {"title": 0.5, "body": 0.75}
 EXACT_WEIGHT = 0.6
 # Proximity, for queries of two or more required words: the best RERANK candidates by BM25 get
 # score × (1 + PROX_WEIGHT × closeness) / (body length / average) ** LENGTH_PRIOR, where
@@ -33,15 +38,24 @@ EXACT_WEIGHT = 0.6
 # order (ORDER_WEIGHT); the share of words inside it in the very form typed (EXACT_WINDOW_WEIGHT);
 # and, for the best SENTENCE_CHECK, whether it lies inside one sentence (SENTENCE_WEIGHT).
 # The length prior says a query taken from one sentence is likelier from a short article.
-# Tuned on the known-item benchmark (bench/known_item.py).
+# Then the best PASSAGE_CHECK get × (1 + density / PASSAGE_SCALE) ** PASSAGE_WEIGHT, where
+# density sums, over the body's sentences that hold every required word, 1 / C(n, k) (n: the
+# sentence's words of four or more letters, k: the query's words; a short sentence holding them
+# all is a tighter match), times 1 + PASSAGE_EXACT × the share of the words in the form typed,
+# divided by the body's number of sentences.
+# Tuned on the known-item benchmark (bench/known_item.py, seeds 1–5).
 PROX_WEIGHT = 10.0
 ORDER_WEIGHT = 4.0
 EXACT_WINDOW_WEIGHT = 2.0
 SENTENCE_WEIGHT = 4.0
-LENGTH_PRIOR = 0.4
+LENGTH_PRIOR = 0.25
 SLACK = 6  # a window this many words wider than the query still counts as fully close
 RERANK = 400
-SENTENCE_CHECK = 50
+SENTENCE_CHECK = 30
+PASSAGE_WEIGHT = 1.0
+PASSAGE_SCALE = 1e-4
+PASSAGE_EXACT = 3.0
+PASSAGE_CHECK = 30
 _SENTENCE_BREAK = re.compile(r"[.!?…]+[\"»)]*\s+(?=[A-ZА-ЯЁ«\"0-9—–-])|\n")
 
 
@@ -79,21 +93,37 @@ class Evaluation:
 
 
 class Engine:
-    def __init__(self, view: IndexView):
+    """Evaluates query trees over one view; with a ``deadline`` (``time.perf_counter()``),
+    clauses and re-ranking left when it passes are skipped and said in ``warnings``."""
+
+    def __init__(self, view: IndexView, deadline: float | None = None):
         self.view = view
         self.n = view.n
+        self.deadline = deadline
         self.highlight: list[WordTerms] = []
         self.unknown: list[str] = []
         self.words: list[str] = []
+        self.warnings: list[str] = []
+
+    def late(self, what: str) -> bool:
+        """Whether the deadline has passed (noting that ``what`` was cut short)."""
+        if self.deadline is None or time.perf_counter() < self.deadline:
+            return False
+        note = f"time limit reached: {what}"
+        if note not in self.warnings:
+            self.warnings.append(note)
+        return True
 
     def evaluate(self, node: Node) -> Evaluation:
         mask, score = self._eval(node, positive=True)
         ev = Evaluation(mask & self.view.alive, score, self.highlight, [], self.unknown,
                         self.words)
         items = node.items if isinstance(node, And) else [node]
+        evaluated = set(self.words)  # past the deadline, not every word was looked up
         for item in items:
             if isinstance(item, Text) and item.field is None:
-                ev.required += [WordTerms.of(w, item.exact) for w in item.words]
+                ev.required += [WordTerms.of(w, item.exact) for w in item.words
+                                if w in evaluated]
         return ev
 
     # Tree
@@ -109,7 +139,9 @@ class Engine:
         if isinstance(node, And):
             mask = np.ones(self.n, bool)
             score = self._zeros()
-            for item in node.items:
+            for i, item in enumerate(node.items):
+                if i and self.late("some words of the query were left out"):
+                    break
                 m, s = self._eval(item, positive)
                 mask &= m
                 score += s
@@ -117,7 +149,9 @@ class Engine:
         if isinstance(node, Or):
             mask = np.zeros(self.n, bool)
             score = self._zeros()
-            for item in node.items:
+            for i, item in enumerate(node.items):
+                if i and self.late("some words of the query were left out"):
+                    break
                 m, s = self._eval(item, positive)
                 mask |= m
                 score += s
@@ -141,41 +175,63 @@ class Engine:
                     self.unknown.append(wt.word)
             mask &= m
             score += s
-        if node.phrase:
+        if node.phrase and not self.late("a phrase was searched as separate words"):
             mask = self._phrase(mask, wts, node.offsets, node.slop, fields)
         return mask, score * mask
 
     def _word(self, wt: WordTerms, fields: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
-        mask = np.zeros(self.n, bool)
-        score = self._zeros()
-        for f in fields:
-            tf = self.tf(f, wt)
-            present = tf > 0
-            mask |= present
-            weight = TITLE_WEIGHT if f == "title" else 1.0
-            score += weight * self.bm25(tf, int(present.sum()), f)
-            if not wt.exact and EXACT_WEIGHT:
-                same = self.view.dense_tf(f, wt.word)
-                score += weight * EXACT_WEIGHT * self.bm25(same, int((same > 0).sum()), f)
+        """Match mask and score of one word over ``fields``: BM25F of its lemma (per reading,
+        for an ambiguous word), plus the exact-form bonus."""
+        lemma_tf = {f: self.tf(f, wt) for f in fields}
+        mask = np.logical_or.reduce([tf > 0 for tf in lemma_tf.values()])
+        df = int(mask.sum())
+        if len(wt.groups) > 1:
+            weights = lemma_weights(wt.word)
+            score = self._zeros()
+            for group in wt.groups:
+                tfs = {f: self.group_tf(f, group) for f in fields}
+                gdf = int(np.logical_or.reduce([tf > 0 for tf in tfs.values()]).sum())
+                score = np.maximum(score, weights.get(group[1], 1.0) * self.bm25f(tfs, gdf))
+        else:
+            score = self.bm25f(lemma_tf, df)
+        if not wt.exact and EXACT_WEIGHT:
+            same = {f: self.view.dense_tf(f, wt.word) for f in fields}
+            sdf = int(np.logical_or.reduce([tf > 0 for tf in same.values()]).sum())
+            score += EXACT_WEIGHT * self.bm25f(same, sdf)
         return mask, score
+
+    def bm25f(self, tfs: dict[str, np.ndarray], df: int) -> np.ndarray:
+        """BM25F: the fields' length-normalised frequencies, weighted, added up and then
+        saturated once (a word in the title and the body is not counted twice)."""
+        if df == 0:
+            return self._zeros()
+        pseudo = self._zeros()
+        for f, tf in tfs.items():
+            lengths = self.view.lengths[f] / self.view.avg_length[f]
+            pseudo += FIELD_WEIGHT[f] * tf / (1 - FIELD_B[f] + FIELD_B[f] * lengths)
+        n = self.view.doc_count
+        idf = np.log(1 + (n - df + 0.5) / (df + 0.5))
+        return (idf * pseudo * (K1 + 1) / (pseudo + K1)).astype(np.float32)
+
+    def group_tf(self, fieldname: str, group: tuple[str, ...]) -> np.ndarray:
+        """The count of a lemma's positions per document; forms of the text that are unlikely
+        readings of the lemma («осени» for «осенить») count only in part."""
+        total = self.view.dense_tf(fieldname, group[0])
+        for term in group[1:]:
+            total = total + self.view.dense_tf(fieldname, term)
+        if len(group) > 1:
+            for form, weight in unlikely_forms(group[1]):
+                total -= (1 - weight) * self.view.dense_tf(fieldname, form)
+            np.maximum(total, 0, out=total)
+        return total
 
     def tf(self, fieldname: str, wt: WordTerms) -> np.ndarray:
         """The word's frequency per document: the best lemma's count of positions."""
         best = None
         for group in wt.groups:
-            total = self.view.dense_tf(fieldname, group[0])
-            for term in group[1:]:
-                total = total + self.view.dense_tf(fieldname, term)
+            total = self.group_tf(fieldname, group)
             best = total if best is None else np.maximum(best, total)
         return best
-
-    def bm25(self, tf: np.ndarray, df: int, fieldname: str) -> np.ndarray:
-        if df == 0:
-            return self._zeros()
-        n = self.view.doc_count
-        idf = np.log(1 + (n - df + 0.5) / (df + 0.5))
-        norm = K1 * (1 - B + B * self.view.lengths[fieldname] / self.view.avg_length[fieldname])
-        return (idf * tf * (K1 + 1) / (tf + norm)).astype(np.float32)
 
     # Positions
 
@@ -224,9 +280,20 @@ class Engine:
                                               <= first + reach)
             docs = np.unique(first[ok] >> 32)
             if slop:
-                docs = [d for d in docs.tolist()
-                        if min_span([self.positions(f, wt, d) for wt in wts]) <= reach + 1]
+                docs = self._within(f, wts, docs.tolist(), reach + 1)
             out[docs] = True
+        return out
+
+    def _within(self, fieldname: str, wts: list[WordTerms], docs: list[int], span: int
+                ) -> list[int]:
+        """The docs where a window of ``span`` positions holds every word; past the deadline,
+        the docs left unchecked are kept."""
+        out = []
+        for i, d in enumerate(docs):
+            if i % 64 == 63 and self.late("a phrase's ~N was not checked in every result"):
+                return out + docs[i:]
+            if min_span([self.positions(fieldname, wt, d) for wt in wts]) <= span:
+                out.append(d)
         return out
 
     def _keys(self, fieldname: str, wt: WordTerms, mask: np.ndarray) -> np.ndarray:
@@ -243,9 +310,13 @@ class Engine:
         constants above); ``text(docnum)`` gives the body for the sentence check."""
         if len({w.word for w in required}) < 2 or not len(docs) or not PROX_WEIGHT:
             return score
+        if self.late("results were not ranked by proximity"):
+            return score
         s = score[docs]
         top = docs[np.argpartition(-s, RERANK)[:RERANK]] if len(docs) > RERANK else docs
+        top = top[np.argsort(-score[top], kind="stable")]  # best first, for a cut-short pass
         windows = self.windows(required, top)
+        top = top[:len(windows)]
         boost = np.array([w.boost() for w in windows], np.float32)
         final = score.copy()
         final[top] *= 1 + PROX_WEIGHT * boost
@@ -259,7 +330,38 @@ class Engine:
         if LENGTH_PRIOR:
             length = self.view.lengths["body"] / self.view.avg_length["body"]
             final[docs] /= np.maximum(length[docs], 0.05) ** LENGTH_PRIOR
+        if text is not None and PASSAGE_WEIGHT:
+            self._passages(final, docs, required, text)
         return final
+
+    def _sentence_ids(self, cuts: np.ndarray, docnum: int, terms: tuple[str, ...]) -> set[int]:
+        starts = [st for term in terms
+                  for _, st, _ in self.view.postings("body", term).occurrences(docnum)]
+        return set(np.searchsorted(cuts, starts, side="right").tolist())
+
+    def _passages(self, final: np.ndarray, docs: np.ndarray, required: list[WordTerms],
+                  text: Callable[[int], str]) -> None:
+        """Raises the best PASSAGE_CHECK scores by the sentences that hold every required word,
+        each counted by how short it is (1 / C(long words in it, k)), per sentence of the body."""
+        unique = list({wt.word: wt for wt in required}.values())
+        k = len(unique)
+        n = min(PASSAGE_CHECK, len(docs))
+        best = docs[np.argsort(-final[docs], kind="stable")[:n]]
+        for docnum in best.tolist():
+            if self.late("fewer results were ranked by sentence"):
+                break
+            cuts, sizes = sentences(text(docnum))
+            common: set[int] | None = None
+            exact: list[set[int]] = []
+            for wt in unique:
+                ids = self._sentence_ids(cuts, docnum, wt.terms)
+                common = ids if common is None else common & ids
+                exact.append(self._sentence_ids(cuts, docnum, (wt.word,)))
+            if not common:
+                continue
+            density = sum((1 + PASSAGE_EXACT * sum(i in e for e in exact) / k)
+                          / math.comb(max(int(sizes[i - 1]), k), k) for i in common)
+            final[docnum] *= (1 + density / len(sizes) / PASSAGE_SCALE) ** PASSAGE_WEIGHT
 
     def windows(self, required: list[WordTerms], docs: np.ndarray) -> list[Window]:
         """For each doc, the smallest windows of body text holding the required words."""
@@ -271,8 +373,10 @@ class Engine:
             for term in wt.terms:
                 if term not in present:
                     present[term] = np.isin(docs, self.view.postings("body", term).docs)
-        out = []
+        out: list[Window] = []
         for row, docnum in enumerate(docs.tolist()):
+            if row % 50 == 49 and self.late("fewer results were ranked by proximity"):
+                break
             lists: list[list[tuple[int, int, int]]] = []
             for wt in unique:
                 found: set[tuple[int, int, int]] = set()
@@ -310,6 +414,45 @@ def value_ids(values: list[str], value: str, loose: bool) -> list[int]:
     if not words:
         return []
     return [i for i, v in enumerate(values) if words <= set(words_of(v)[0])]
+
+
+@lru_cache(maxsize=100_000)
+def lemma_weights(word: str) -> dict[str, float]:
+    """How likely each pymorphy3 reading of the word is, relative to the likeliest (lemmas
+    added by rule, such as a surname's base, are not listed and count fully)."""
+    scores: dict[str, float] = {}
+    for p in morph().parse(word):
+        lemma = p.normal_form.replace("ё", "е")
+        scores[lemma] = scores.get(lemma, 0.0) + p.score
+    top = max(scores.values(), default=0.0)
+    return {k: v / top for k, v in scores.items()} if top else {}
+
+
+_LONG_WORD = re.compile(r"\w{4,}")
+
+
+@lru_cache(maxsize=4000)
+def sentences(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """The start offsets of the text's sentences and how many words of four or more letters
+    each holds (at least 1)."""
+    cuts = np.array([0] + [m.end() for m in _SENTENCE_BREAK.finditer(text)], np.int64)
+    words = np.array([m.start() for m in _LONG_WORD.finditer(text)], np.int64)
+    counts = np.diff(np.searchsorted(words, np.append(cuts, len(text) + 1)))
+    return cuts, np.maximum(counts, 1)
+
+
+@lru_cache(maxsize=20_000)
+def unlikely_forms(lemma: str) -> tuple[tuple[str, float], ...]:
+    """The forms of ``lemma`` that are likelier read as another word, with how likely the
+    ``lemma`` reading is relative to the likeliest («осени»: осень rather than осенить)."""
+    forms = {f.word.replace("ё", "е") for p in morph().parse(lemma)
+             if p.normal_form.replace("ё", "е") == lemma for f in p.lexeme}
+    out = []
+    for form in sorted(forms - {lemma}):
+        weight = lemma_weights(form).get(lemma, 1.0)
+        if weight < 1.0:
+            out.append((form, weight))
+    return tuple(out)
 
 
 @dataclass
@@ -407,3 +550,4 @@ def ordered_window(lists: list[list[int]]) -> tuple[int, int, int]:
 def min_span(lists: list[list[int]]) -> int:
     """Length of the smallest window of positions holding one element of every list."""
     return smallest_window(lists)[0]
+

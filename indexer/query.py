@@ -23,7 +23,11 @@ FIELD_PREFIXES = {
     "source": "source",
 }
 ENTITY_PREFIXES = {"persons", "organisations", "locations", "source"}
-MAX_SLOP = 100
+# Bounds on the work one query may ask for: the excess is ignored, and said in ``warnings``.
+MAX_SLOP = 100  # "…"~N
+MAX_TERMS = 32  # words and field values in the whole query
+MAX_PHRASE = 12  # words in one phrase
+MAX_DEPTH = 8  # nested parentheses; deeper pairs are dropped
 
 _TOKEN = re.compile(
     r"""
@@ -106,16 +110,29 @@ def words_of(text: str) -> tuple[list[str], list[int]]:
 def parse(query: str) -> Node | None:
     """The query tree (None for an empty query). Never raises: on a syntax error the query's
     plain words are ANDed."""
+    return parse_bounded(query)[0]
+
+
+def parse_bounded(query: str) -> tuple[Node | None, list[str]]:
+    """The query tree and what was left out of it to keep it within the bounds above."""
     try:
-        return _Parser(query).parse()
-    except ParseError:
-        return plain(query)
+        parser = _Parser(query)
+        return parser.parse(), parser.warnings
+    except (ParseError, RecursionError):
+        warnings: list[str] = []
+        return plain(query, warnings), warnings
 
 
-def plain(query: str) -> Node | None:
+def plain(query: str, warnings: list[str] | None = None) -> Node | None:
     words, _ = words_of(re.sub(r"\b(?:OR|AND|NOT)\b", " ", query))
-    items = [Text([w], [0]) for w in words]
+    if len(words) > MAX_TERMS and warnings is not None:
+        warnings.append(_too_many())
+    items = [Text([w], [0]) for w in words[:MAX_TERMS]]
     return _simplify(And(items)) if items else None
+
+
+def _too_many() -> str:
+    return f"only the first {MAX_TERMS} words of the query are searched"
 
 
 def _simplify(node: Node) -> Node | None:
@@ -131,8 +148,37 @@ def _simplify(node: Node) -> Node | None:
 
 class _Parser:
     def __init__(self, query: str):
-        self.tokens = self._lex(query)
+        self.warnings: list[str] = []
+        self.tokens = self._flatten(self._lex(query))
         self.i = 0
+        self.terms = 0  # words and values taken so far
+
+    def warn(self, message: str) -> None:
+        if message not in self.warnings:
+            self.warnings.append(message)
+
+    def take(self, count: int) -> int:
+        """How many of ``count`` more words fit within MAX_TERMS (and takes them)."""
+        fit = max(0, min(count, MAX_TERMS - self.terms))
+        self.terms += fit
+        if fit < count:
+            self.warn(_too_many())
+        return fit
+
+    def _flatten(self, tokens: list[tuple[str, re.Match]]) -> list[tuple[str, re.Match]]:
+        """The tokens without the pairs of parentheses nested deeper than MAX_DEPTH."""
+        out = []
+        depth = 0
+        for kind, m in tokens:
+            if kind == "lpar":
+                depth += 1
+            if kind in ("lpar", "rpar") and depth > MAX_DEPTH:
+                self.warn(f"parentheses nested deeper than {MAX_DEPTH} are ignored")
+            else:
+                out.append((kind, m))
+            if kind == "rpar":
+                depth -= 1
+        return out
 
     @staticmethod
     def _lex(query: str) -> list[tuple[str, re.Match]]:
@@ -166,7 +212,11 @@ class _Parser:
             self.i += 1
             items.append(self.parse_and())
         if any(i is None for i in items):
-            raise ParseError("OR without an operand")
+            if self.terms < MAX_TERMS:
+                raise ParseError("OR without an operand")
+            items = [i for i in items if i is not None]  # operands past MAX_TERMS
+            if not items:
+                return None
         return items[0] if len(items) == 1 else Or(items)
 
     def parse_and(self) -> Node | None:
@@ -217,22 +267,29 @@ class _Parser:
             self.i += 1
             if fieldname in ENTITY_PREFIXES:
                 raw = m2.group("ptext") if k2 == "phrase" else m2.group()
-                return Value(fieldname, raw.strip()) if raw.strip() else None
+                return Value(fieldname, raw.strip()) if raw.strip() and self.take(1) else None
             return self._text(k2, m2, fieldname)
         return self._text(kind, m, None)
 
     def _text(self, kind: str, m: re.Match, fieldname: str | None) -> Node | None:
         if kind == "phrase":
             words, offsets = words_of(m.group("ptext"))
+            if len(words) > MAX_PHRASE:
+                self.warn(f"only the first {MAX_PHRASE} words of a phrase are searched")
+            keep = self.take(min(len(words), MAX_PHRASE))
+            words, offsets = words[:keep], offsets[:keep]
             if not words:
                 return None
-            slop = min(int(m.group("slop") or 0), MAX_SLOP)
+            slop = int(m.group("slop") or 0)
+            if slop > MAX_SLOP:
+                self.warn(f"a phrase's ~N is at most {MAX_SLOP}")
+                slop = MAX_SLOP
             return Text(words, offsets, fieldname, exact=bool(m.group("pbang")),
                         phrase=len(words) > 1, slop=slop)
         raw = m.group()
         exact = raw.startswith("!")
         words, _ = words_of(raw)
-        items = [Text([w], [0], fieldname, exact=exact) for w in words]
+        items = [Text([w], [0], fieldname, exact=exact) for w in words[:self.take(len(words))]]
         if not items:
             return None
         return items[0] if len(items) == 1 else And(items)

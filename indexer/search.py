@@ -24,7 +24,7 @@ from indexer import generations
 from indexer.analysis import WORD_RE, lemmas
 from indexer.engine import Engine, WordTerms, value_ids
 from indexer.facets import date_histogram, top_values
-from indexer.query import parse
+from indexer.query import parse, parse_bounded
 from indexer.schema import ENTITY_FIELDS
 from indexer.snippets import body_html, fragments, lead_fragment, mark
 from indexer.suggest import suggest
@@ -32,10 +32,11 @@ from indexer.view import NO_DATE, IndexView
 
 SORTS = ("relevance", "newest", "oldest")
 MAX_SIZE = 100
-MAX_PAGE = 10_000
-MAX_QUERY = 1000
+MAX_PAGE = 10**9  # a page past the last is empty (cheap: only the page's hits are built)
+MAX_QUERY = 1000  # characters; a longer query is a bad request
 FACET_SIZE = 15
-MAX_FACET_SIZE = 200
+MAX_FACET_SIZE = 200  # a larger facet_size is lowered to this, with a warning
+TIME_BUDGET = 0.25  # seconds of evaluation and re-ranking; then the best results so far
 CHECK_EVERY = 0.5  # seconds between checks for a new index version
 RETIRE_AFTER = 60.0  # seconds an old version stays open for requests still using it
 SIMILAR_TERMS = 25
@@ -79,6 +80,7 @@ class SearchRequest:
     sources: list[str] = field(default_factory=list)
     facets: bool = True
     facet_size: int = FACET_SIZE
+    warnings: list[str] = field(default_factory=list)  # what was cut to keep the request bounded
 
 
 @dataclass
@@ -113,6 +115,7 @@ class SearchResult:
     hits: list[Hit]
     facets: dict[str, list[dict]]
     date_granularity: str | None
+    warnings: list[str] = field(default_factory=list)  # parts of the request left out
 
     def to_json(self) -> dict:
         """The /api/search response."""
@@ -187,6 +190,7 @@ def parse_request(params) -> SearchRequest:
     if len(q) > MAX_QUERY:
         raise BadRequest("bad_param", f"q is longer than {MAX_QUERY} characters",
                          f"Запрос длиннее {MAX_QUERY} символов")
+    warnings: list[str] = []
     sort = (_one(params, "sort") or "relevance").strip() or "relevance"
     if sort not in SORTS:
         raise BadRequest("bad_sort", f"sort must be one of {', '.join(SORTS)}, not {sort!r}",
@@ -200,9 +204,13 @@ def parse_request(params) -> SearchRequest:
         sort=sort,
         date_from=normalise_date(date_from, end=False) if date_from else None,
         date_to=normalise_date(date_to, end=True) if date_to else None,
-        facet_size=_int(params, "facet_size", FACET_SIZE, 1, MAX_FACET_SIZE, "bad_param",
+        facet_size=_int(params, "facet_size", FACET_SIZE, 1, 10**9, "bad_param",
                         "Число значений фасета"),
+        warnings=warnings,
     )
+    if req.facet_size > MAX_FACET_SIZE:
+        req.facet_size = MAX_FACET_SIZE
+        warnings.append(f"facets show at most {MAX_FACET_SIZE} values")
     if req.date_from and req.date_to and req.date_from > req.date_to:
         raise BadRequest("bad_date", "from is after to", "Начальная дата позже конечной")
     for key, attr in FILTER_PARAMS.items():
@@ -415,11 +423,11 @@ class _Search:
     def __init__(self, view: IndexView, req: SearchRequest):
         self.view = view
         self.req = req
-        self.engine = Engine(view)
+        self.engine = Engine(view, deadline=time.perf_counter() + TIME_BUDGET)
 
     def run(self) -> SearchResult:
         view, req = self.view, self.req
-        node = parse(req.q)
+        node, warnings = parse_bounded(req.q)
         highlight: list[WordTerms] = []
         required: list[WordTerms] = []
         unknown: list[str] = []
@@ -440,6 +448,9 @@ class _Search:
             order = _by_date(view, docs, newest=req.sort != "oldest", score=score)
         start = (req.page - 1) * req.size
         page = order[start:start + req.size]
+        if start >= len(order) > 0:
+            warnings.append(f"page {req.page} is past the last page "
+                            f"({(len(order) - 1) // req.size + 1})")
         hits = [_hit(view, self.engine, int(d), float(score[d]), highlight) for d in page]
         facets: dict[str, list[dict]] = {}
         granularity = None
@@ -449,8 +460,9 @@ class _Search:
                 facets[name] = top_values(view.facets[name], mask, req.facet_size)
             facets["sources"] = top_values(view.facets["source"], mask, req.facet_size)
         suggestion = suggest(view, req.q, unknown) if unknown else None
+        notes = list(dict.fromkeys(req.warnings + warnings + self.engine.warnings))
         return SearchResult(req.q, len(docs), req.page, req.size, 0.0, suggestion, hits,
-                            facets, granularity)
+                            facets, granularity, notes)
 
     def _filters(self) -> np.ndarray:
         view, req = self.view, self.req

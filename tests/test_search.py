@@ -7,9 +7,24 @@ from pathlib import Path
 
 import pytest
 
+from indexer import query as query_module
 from indexer.build import rebuild, update
-from indexer.query import And, Not, Or, Text, Value, parse
+from indexer.query import (
+    MAX_DEPTH,
+    MAX_PHRASE,
+    MAX_SLOP,
+    MAX_TERMS,
+    And,
+    Not,
+    Or,
+    Text,
+    Value,
+    parse,
+    parse_bounded,
+)
 from indexer.search import (
+    MAX_FACET_SIZE,
+    MAX_QUERY,
     BadRequest,
     IndexUnavailable,
     Searcher,
@@ -292,3 +307,91 @@ def test_follows_rebuild_and_update(tmp_path: Path) -> None:
     update(archive, index, workers=1, entities=False)
     time.sleep(0.6)
     assert ids(searcher, "носорог") == ["a/two"]
+
+
+# Bounded requests: the excess of a hostile query is ignored and said in ``warnings``
+
+
+def leaves(node) -> list:
+    if isinstance(node, And | Or):
+        return [leaf for item in node.items for leaf in leaves(item)]
+    if isinstance(node, Not):
+        return leaves(node.item)
+    return [node]
+
+
+def words_in(node) -> int:
+    return sum(len(n.words) if isinstance(n, Text) else 1 for n in leaves(node))
+
+
+def test_many_words_are_capped() -> None:
+    node, warnings = parse_bounded(" ".join(f"слово{i}" for i in range(300)))
+    assert words_in(node) == MAX_TERMS and warnings
+    node, warnings = parse_bounded(" OR ".join(f"слово{i}" for i in range(200)))
+    assert isinstance(node, Or) and len(node.items) == MAX_TERMS and warnings
+    node, warnings = parse_bounded("нефть газ")
+    assert words_in(node) == 2 and not warnings
+
+
+def test_deep_parentheses_are_flattened() -> None:
+    node, warnings = parse_bounded("(" * 400 + "нефть OR газ" + ")" * 400 + " санкции")
+    assert node == And([Or([Text(["нефть"], [0]), Text(["газ"], [0])]),
+                        Text(["санкции"], [0])])
+    assert warnings
+    # Within the limit, nothing is said.
+    assert parse_bounded("(" * MAX_DEPTH + "нефть" + ")" * MAX_DEPTH) == (Text(["нефть"], [0]), [])
+
+
+def test_long_phrase_and_slop_are_capped() -> None:
+    words = " ".join(f"слово{i}" for i in range(40))
+    node, warnings = parse_bounded(f'"{words}"~1000000')
+    assert isinstance(node, Text) and node.phrase
+    assert len(node.words) == MAX_PHRASE and node.slop == MAX_SLOP and len(warnings) == 2
+
+
+def test_hostile_queries_return_bounded_results(searcher: Searcher) -> None:
+    hostile = [
+        ("референдум " * 100)[:MAX_QUERY],
+        " OR ".join(["конституция", "нефть", "газ", "жираф"] * 15),
+        '"' + " ".join(["новая", "конституция"] * 20) + '"~1000',
+        "(" * 200 + "конституция" + ")" * 200,
+    ]
+    for q in [*hostile, "NOT " * 200 + "конституция"]:  # the last within bounds: no warning
+        req = parse_request({"q": q})
+        assert len(req.q) <= MAX_QUERY
+        result = searcher.search(req)
+        assert bool(result.warnings) == (q in hostile), q[:40]
+        assert result.total >= 0 and len(result.hits) <= req.size
+        assert result.to_json()["hits"] == [h.to_json() for h in result.hits]
+
+
+def test_too_long_query_is_a_bad_request() -> None:
+    with pytest.raises(BadRequest) as err:
+        parse_request({"q": "конституция " * 500})
+    assert err.value.code == "bad_param"
+
+
+def test_huge_page_and_facet_size(searcher: Searcher) -> None:
+    result = searcher.search(parse_request({"q": "конституция", "page": str(10**9)}))
+    assert result.total > 0 and result.hits == [] and result.page == 10**9
+    assert any("past the last page" in w for w in result.warnings)
+    req = parse_request({"q": "конституция", "facet_size": str(10**6)})
+    assert req.facet_size == MAX_FACET_SIZE and req.warnings
+    result = searcher.search(req)
+    assert result.warnings and all(len(v) <= MAX_FACET_SIZE for v in result.facets.values())
+
+
+def test_time_budget_returns_the_results_so_far(searcher: Searcher, monkeypatch) -> None:
+    from indexer import search as search_module
+
+    full = searcher.search(SearchRequest(q="конституция OR референдум OR жираф"))
+    monkeypatch.setattr(search_module, "TIME_BUDGET", -1.0)  # already out of time
+    cut = searcher.search(SearchRequest(q="конституция OR референдум OR жираф"))
+    assert any("time limit" in w for w in cut.warnings)
+    assert 0 < cut.total <= full.total  # the first clause is always evaluated
+
+
+def test_plain_fallback_is_capped_too(monkeypatch) -> None:
+    monkeypatch.setattr(query_module, "MAX_TERMS", 3)
+    node, warnings = parse_bounded('(а б в г д "е')  # unbalanced: plain words
+    assert words_in(node) == 3 and warnings

@@ -10,11 +10,15 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import os
+import pickle
 import re
+import struct
 import threading
 import time
+import zlib
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -43,7 +47,7 @@ SIMILAR_TERMS = 25
 FILTER_PARAMS = {"person": "persons", "org": "organisations", "loc": "locations",
                  "source": "sources"}
 _EPOCH = dt.date(1970, 1, 1).toordinal()
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$", re.ASCII)
 
 
 class BadRequest(ValueError):
@@ -128,6 +132,7 @@ class SearchResult:
             "suggestion": self.suggestion,
             "hits": [h.to_json() for h in self.hits],
             "facets": self.facets,
+            "warnings": self.warnings,
         }
 
 
@@ -154,10 +159,9 @@ def _int(params, key: str, default: int, lo: int, hi: int, code: str, ru: str) -
     raw = _one(params, key)
     if raw is None or raw.strip() == "":
         return default
-    try:
-        value = int(raw.strip())
-    except ValueError:
-        value = None
+    digits = raw.strip()
+    # Only ASCII digits: int() would also take «1_0», full-width «５» and Arabic-Indic digits.
+    value = int(digits) if digits.isascii() and digits.lstrip("-").isdigit() else None
     if value is None or not lo <= value <= hi:
         raise BadRequest(code, f"{key} must be an integer from {lo} to {hi}, not {raw!r}",
                          f"{ru}: целое число от {lo} до {hi}")
@@ -276,6 +280,24 @@ def locate(index_path: Path) -> tuple[Path, str]:
     return build, f"{build.name}.{generation}"
 
 
+# What reading a damaged index raises (a segment file truncated or rewritten under us).
+_READ_ERRORS = (OSError, EOFError, struct.error, zlib.error, pickle.UnpicklingError)
+
+
+@contextmanager
+def _reading(view: IndexView) -> Iterator[None]:
+    """Hold the view's lock; a damaged index becomes IndexUnavailable (a 503), not a crash."""
+    with view.lock:
+        try:
+            yield
+        except Exception as err:
+            # Whoosh reports some damage with a bare Exception («Block tag error»).
+            if not isinstance(err, _READ_ERRORS) and type(err) is not Exception:
+                raise
+            raise IndexUnavailable(f"the index cannot be read: {err}",
+                                   "Индекс повреждён и не читается") from err
+
+
 class Searcher:
     """Searches the live index; opens it lazily, once, and follows rebuilds and updates
     (checked at most every ``CHECK_EVERY`` seconds). Thread-safe."""
@@ -334,14 +356,14 @@ class Searcher:
     def search(self, req: SearchRequest) -> SearchResult:
         started = time.perf_counter()
         view = self._current()
-        with view.lock:
+        with _reading(view):
             result = _Search(view, req).run()
         result.took_ms = round((time.perf_counter() - started) * 1000, 2)
         return result
 
     def article(self, id: str, q: str = "") -> dict | None:
         view = self._current()
-        with view.lock:
+        with _reading(view):
             docnum = view.docnum_of.get(id)
             if docnum is None:
                 return None
@@ -371,7 +393,7 @@ class Searcher:
 
     def similar(self, id: str, limit: int = 5) -> list[Hit] | None:
         view = self._current()
-        with view.lock:
+        with _reading(view):
             docnum = view.docnum_of.get(id)
             if docnum is None:
                 return None
@@ -388,7 +410,7 @@ class Searcher:
 
     def latest(self, limit: int = 10) -> list[Hit]:
         view = self._current()
-        with view.lock:
+        with _reading(view):
             order = _by_date(view, np.flatnonzero(view.alive), newest=True)[:limit]
             engine = Engine(view)
             return [_hit(view, engine, int(d), 0.0, []) for d in order]
@@ -398,7 +420,7 @@ class Searcher:
         cached = self._stats
         if cached is not None and cached[0] == view.version:
             return cached[1]
-        with view.lock:
+        with _reading(view):
             dated = view.dates[view.dated & view.alive]
             years = dated.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970
             year_counts = Counter(years.tolist())

@@ -21,8 +21,8 @@ from pathlib import Path
 from pickle import loads
 
 import numpy as np
-from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.filedb.filestore import FileStorage
 
 from indexer.schema import ENTITY_FIELDS
 
@@ -147,7 +147,9 @@ class IndexView:
         self.build = build
         self.version = version
         self.lock = threading.RLock()
-        self.ix = whoosh_index.open_dir(str(build))
+        # Read segment files, never memory-map them: a file truncated or replaced under a
+        # mapping kills the whole process with SIGBUS; a read of it fails as an exception.
+        self.ix = FileStorage(str(build), supports_mmap=False, readonly=True).open_index()
         self.searcher = self.ix.searcher()
         self.reader = self.searcher.reader()
         self.leaves = list(self.reader.leaf_readers())

@@ -128,3 +128,11 @@ def test_no_index_is_503(tmp_path: Path, openapi: dict) -> None:
     for path in ("/api/search?q=x", "/api/stats", "/api/articles/a/b"):
         data = check(openapi, client.get(path), "Error", 503)
         assert data["error"]["code"] == "index_unavailable"
+
+
+def test_work_limits_are_reported_in_warnings(client) -> None:
+    words = " ".join(f"слово{i}" for i in range(40)) + " конституция"
+    plain = client.get("/api/search", query_string={"q": "конституция"}).get_json()
+    capped = client.get("/api/search", query_string={"q": words}).get_json()
+    assert plain["warnings"] == []
+    assert capped["warnings"] and "32" in capped["warnings"][0]

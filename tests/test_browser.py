@@ -185,9 +185,12 @@ def test_phone_layout(page_factory, server) -> None:
 def test_keyboard_only(page_factory, server) -> None:
     page = page_factory(1280)
     page.goto(server + "/")
-    page.keyboard.type(QUERY)  # the box has focus on arrival
+    # The box has focus on arrival (autofocus), once the page has settled.
+    page.wait_for_function("document.activeElement && document.activeElement.name === 'q'")
+    page.keyboard.type(QUERY)
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/search\?q="))
+    assert page.input_value("input[name=q]") == QUERY and result_count(page) > 0
     # Tab from the start: the skip link first, visibly focused.
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.textContent.trim()")

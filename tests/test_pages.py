@@ -372,3 +372,12 @@ def test_serve_arguments(monkeypatch) -> None:
     monkeypatch.setenv("MURAGAT_PORT", "8123")
     assert serve.parse_args([]).port == 8123
     assert serve.parse_args(["--port", "9000", "--threads", "2"]).threads == 2
+
+
+def test_work_limits_are_told_in_russian(client) -> None:
+    words = " ".join(f"слово{i}" for i in range(40))
+    page = client.get("/search", query_string={"q": words})
+    assert page.status_code == 200
+    assert "часть его не учитывалась" in page.get_data(as_text=True)
+    plain = client.get("/search", query_string={"q": "конституция"})
+    assert "часть его не учитывалась" not in plain.get_data(as_text=True)

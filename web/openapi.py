@@ -56,6 +56,8 @@ SCHEMAS = {
         "suggestion": NULLABLE_STR,
         "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
         "facets": {"$ref": "#/components/schemas/Facets"},
+        "warnings": {**STR_LIST, "description": "parts of the query left out by the limits "
+                     "on a request's work (words, nesting, phrase length, time)"},
     }),
     "Article": _obj({
         "id": {"type": "string"},

@@ -192,6 +192,61 @@ def percentiles(times: list[float]) -> str:
             f"max {a.max():7.1f} ms   (n={len(a)})")
 
 
+def scale_queries(searcher, n: int) -> list[dict[str, str]]:
+    """The fixed mix plus what a large archive makes slow: frequent words («россия», «год»),
+    browsing by date with no query, and entity filters."""
+    stats = searcher.stats()
+    sources = [s["value"] for s in stats["sources"]]
+    persons = [p["value"] for p in stats.get("persons") or []][:5]
+    extra: list[dict[str, str]] = [{"q": "россия"}, {"q": "год"}, {"q": "россия год"},
+                                   {"from": "2010", "to": "2012"}, {"from": "2020-03"},
+                                   {"q": "", "source": sources[0]} if sources else {"q": "год"}]
+    extra += [{"person": p} for p in persons] + [{"q": "год", "person": p} for p in persons]
+    return make_queries(max(n - len(extra), 0), sources) + extra
+
+
+def measure_latency(index: Path, queries: int = 300) -> dict:
+    """Latency (ms) of searches with 10 snippets and all facets on ``index``: in-process and
+    through /api/search, first (cold) and second round. The hook of bench/scale.py."""
+    import numpy as np
+
+    from indexer.search import Searcher, parse_request
+    from web import create_app
+
+    searcher = Searcher(index)
+    started = time.perf_counter()
+    _ = searcher.version
+    result: dict = {"open_ms": round((time.perf_counter() - started) * 1000, 1)}
+    mix = scale_queries(searcher, queries)
+    client = create_app({"INDEX": str(index), "TESTING": True}).test_client()
+
+    def summary(times: list[float]) -> dict:
+        a = np.array(times) * 1000
+        return {"p50": round(float(np.percentile(a, 50)), 1),
+                "p95": round(float(np.percentile(a, 95)), 1), "max": round(float(a.max()), 1)}
+
+    for r in (1, 2):
+        times = []
+        for q in mix:
+            t = time.perf_counter()
+            searcher.search(parse_request(q))
+            times.append(time.perf_counter() - t)
+        result[f"in_process_round{r}"] = summary(times)
+    for r in (1, 2):
+        times = []
+        for q in mix:
+            t = time.perf_counter()
+            response = client.get("/api/search?" + urlencode(q))
+            times.append(time.perf_counter() - t)
+            assert response.status_code == 200, response.get_data(as_text=True)
+        result[f"endpoint_round{r}"] = summary(times)
+    result["queries"] = len(mix)
+    import resource
+
+    result["process_maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--queries", type=int, default=300)

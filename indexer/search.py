@@ -433,6 +433,7 @@ class Searcher:
                 **{name: top_values(view.facets[name], view.alive, 20) for name in ENTITY_FIELDS},
                 "index_bytes": sum(p.stat().st_size for p in view.build.iterdir() if p.is_file()),
                 "built_at": view.build_info.get("built_at"),
+                "build_seconds": view.build_info.get("seconds"),
                 "version": view.version,
             }
         self._stats = (view.version, stats)

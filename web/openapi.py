@@ -91,6 +91,7 @@ SCHEMAS = {
         "locations": VALUE_COUNTS,
         "index_bytes": {"type": "integer"},
         "built_at": NULLABLE_STR,
+        "build_seconds": {"type": ["number", "null"]},
         "version": {"type": "string"},
     }),
 }

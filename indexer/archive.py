@@ -19,7 +19,7 @@ import os
 import re
 import stat
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import razdel
@@ -39,22 +39,42 @@ _ATTRIBUTION = re.compile(
     r"(?:агентство\s+|издание\s+|портал\s+|корреспондент\s+)?"
     r"([A-ZА-ЯЁ][\w.\-]*(?:\s[A-ZА-ЯЁ][\w.\-]*){0,2})"
 )
+# Control characters other than tab, line feed, form feed and carriage return.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 _CAPTION = re.compile(
     r"^(фото|фотография|видео|иллюстрация|источник|автор|коллаж|скриншот)\b", re.IGNORECASE
 )
 
 
-def iter_archive(root: Path, report: ReadReport | None = None) -> Iterator[Article | Problem]:
+def file_stamp(path: Path, rel: str) -> str:
+    """What tells that a file may have changed: its size and modification time."""
+    try:
+        st = path.stat()
+    except OSError:
+        return ""
+    return f"{rel}|{st.st_size}|{st.st_mtime_ns}"
+
+
+def iter_archive(
+    root: Path,
+    report: ReadReport | None = None,
+    unchanged: Callable[[str, str], bool] | None = None,
+) -> Iterator[Article | Problem]:
     """Every article under ``root`` in a stable order, and every problem met on the way.
 
-    Duplicate ids are reported and the later article is skipped.
+    Duplicate ids are reported and the later article is skipped. Files for which
+    ``unchanged(rel, stamp)`` is true are not read at all (``index update``).
     """
     report = report if report is not None else ReadReport()
     seen: dict[str, str] = {}
     for path in archive_files(root, report):
         rel = path.relative_to(root).as_posix()
+        stamp = file_stamp(path, rel)
+        if unchanged is not None and stamp and unchanged(rel, stamp):
+            continue
         for item in read_file(path, rel, report):
             if isinstance(item, Article):
+                item.stamp = stamp
                 if item.id in seen:
                     yield Problem(rel, f"duplicate id {item.id!r} (first in {seen[item.id]})",
                                   _line_of(item))
@@ -187,8 +207,7 @@ def _looks_russian(text: str) -> bool:
 
 def _control_ratio(text: str) -> float:
     sample = text[:20000]
-    bad = sum(1 for c in sample if ord(c) < 32 and c not in "\n\r\t\f")
-    return bad / max(1, len(sample))
+    return len(_CONTROL.findall(sample)) / max(1, len(sample))
 
 
 def parse_date(value: str) -> dt.date | None:

@@ -118,6 +118,7 @@ def document(article: Article, entities: dict[str, list[str]] | None) -> dict:
         "url": article.url,
         "topic": article.topic,
         "checksum": article.checksum,
+        "stamp": article.stamp,
     }
     for name in ENTITY_FIELDS:
         doc[name] = ",".join(entities.get(name, [])) if entities else ""
@@ -416,12 +417,37 @@ def _verify(path: Path, expected: int) -> None:
         raise BuildError(f"the new index holds {count} articles, expected {expected}")
 
 
-def live_checksums(ix) -> dict[str, str]:
-    """id → checksum of every article in an open index, read from the columns."""
+@dataclass
+class LiveArticles:
+    """What the live index knows of each article, for ``update``."""
+
+    checksums: dict[str, str] = field(default_factory=dict)  # id → checksum
+    stamps: dict[str, str] = field(default_factory=dict)  # archive file → its stamp
+    ids_of_file: dict[str, list[str]] = field(default_factory=dict)
+
+
+def live_articles(ix) -> LiveArticles:
+    """Ids, checksums and file stamps of every article in an open index, read from the
+    columns segment by segment (one lookup per document through the multi-segment reader is
+    slow)."""
+    live = LiveArticles()
     with ix.reader() as reader:
-        ids = reader.column_reader("id")
-        sums = reader.column_reader("checksum")
-        return {ids[n]: sums[n] for n in reader.all_doc_ids()}
+        for leaf, _ in reader.leaf_readers():
+            ids = list(leaf.column_reader("id"))
+            sums = list(leaf.column_reader("checksum"))
+            stamps = list(leaf.column_reader("stamp")) if leaf.has_column("stamp") else []
+            deleted = leaf.deleted_docs_set if leaf.has_deletions() else set()
+            for n, (doc_id, checksum) in enumerate(zip(ids, sums, strict=True)):
+                if n in deleted:
+                    continue
+                live.checksums[doc_id] = checksum
+                stamp = stamps[n] if stamps else ""
+                if stamp:
+                    rel = stamp.split("|", 1)[0]
+                    live.ids_of_file.setdefault(rel, []).append(doc_id)
+                    if live.stamps.setdefault(rel, stamp) != stamp:
+                        live.stamps[rel] = ""  # articles of one file disagree: read it again
+    return live
 
 
 def update(
@@ -440,12 +466,26 @@ def update(
     if live is None or not whoosh_index.exists_in(str(live)):
         raise BuildError(f"there is no index at {index} to update; run `index rebuild` first")
     with WriterLock(generations.lock_path(index)):
-        ix = whoosh_index.open_dir(str(live))
-        known = live_checksums(ix)
+        # Not memory-mapped: mapping a large index only to read two columns fills the memory.
+        ix = FileStorage(str(live), supports_mmap=False).open_index()
+        state = live_articles(ix)
+        known = state.checksums
         seen: set[str] = set()
+
+        def unchanged(rel: str, stamp: str) -> bool:
+            """A file of the same size and mtime as when indexed is not read again."""
+            if state.stamps.get(rel) != stamp:
+                return False
+            ids = state.ids_of_file[rel]
+            seen.update(ids)
+            report.unchanged += len(ids)
+            if progress:
+                progress(len(ids))
+            return True
+
         read = ReadReport()
         changed: list[Article] = []
-        for article in _split(iter_archive(archive, read), report):
+        for article in _split(iter_archive(archive, read, unchanged), report):
             seen.add(article.id)
             old = known.get(article.id)
             if old == article.checksum:

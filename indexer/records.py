@@ -19,6 +19,7 @@ class Article:
     topic: str = ""
     path: str = ""
     checksum: str = ""
+    stamp: str = ""  # "<file>|<size>|<mtime_ns>" of the file it came from
 
 
 @dataclass(slots=True)

@@ -31,6 +31,8 @@ def build_schema() -> Schema:
         url=STORED(),
         topic=ID(stored=True),
         checksum=ID(stored=True, sortable=True),
+        # The archive file's size and mtime: `index update` skips files that did not change.
+        stamp=ID(sortable=True),
         persons=_entity_field(),
         organisations=_entity_field(),
         locations=_entity_field(),

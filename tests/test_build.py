@@ -201,3 +201,26 @@ def test_kill_9_of_a_rebuild_leaves_the_live_index_and_the_next_run_cleans_up(
     report = rebuild(small, index, workers=1, entities=False)
     assert report.removed_partials == 1
     assert not any(p.name.endswith(".partial") for p in builds.iterdir())
+
+
+def test_update_reads_only_files_that_changed(archive: Path, tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    rebuild(archive, index, workers=1, entities=False)
+    (archive / "kz" / "b.txt").write_bytes(b"\x00 binary now")  # unreadable if it were read
+    os.utime(archive / "kz" / "b.txt", ns=(1, 1))
+    b_stamp = (archive / "kz" / "b.txt").stat()
+    assert b_stamp.st_mtime_ns == 1
+    report = update(archive, index, entities=False)
+    assert [p.path for p in report.skipped] == ["kz/b.txt"], "a changed file is read"
+    assert report.deleted == 1 and report.unchanged == 2
+    article(archive, "kz/b.txt", "Референдум по конституции назначен.", "2025-01-10")
+    report = update(archive, index, entities=False)
+    assert (report.added, report.unchanged, report.skipped) == (1, 2, [])
+    # Unchanged files are not read at all: a file that could no longer be read, but kept its
+    # size and mtime, is taken as it was.
+    path = archive / "kz" / "a.txt"
+    st = path.stat()
+    path.write_bytes(b"\x00" * st.st_size)
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    report = update(archive, index, entities=False)
+    assert report.skipped == [] and report.unchanged == 3 and report.added == 0

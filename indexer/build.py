@@ -39,7 +39,9 @@ SEGMENT_POSTINGS = 1_500_000
 
 
 class BuildError(RuntimeError):
-    """A rebuild that failed; the live index is untouched."""
+    """A rebuild that failed; the live index is untouched. ``detail``: a worker's traceback."""
+
+    detail: str = ""
 
 
 @dataclass
@@ -257,8 +259,9 @@ def _segment_worker(ix, cache: Path | None, jobs, results) -> None:
             writing.add_batch(batch)
             results.put(("done", len(batch)))
         results.put(("segments", writing.finish()))
-    except BaseException:
-        results.put(("error", traceback.format_exc()))
+    except BaseException as err:
+        # The one-line reason for the summary, the traceback for whoever debugs it.
+        results.put(("error", (f"{type(err).__name__}: {err}", traceback.format_exc())))
 
 
 class _Workers:
@@ -306,7 +309,10 @@ class _Workers:
                 self.segments += value
                 self.running -= 1
             else:
-                raise BuildError(f"a worker failed:\n{value}")
+                reason, trace = value
+                error = BuildError(f"a worker failed: {reason}; the live index is unchanged")
+                error.detail = trace.rstrip()
+                raise error
 
     def finish(self) -> list:
         for _ in self.procs:

@@ -120,6 +120,8 @@ def rebuild_command(archive, index, workers, strict, entities) -> None:
     except LockedError as err:
         _fail(str(err), 2)
     except BuildError as err:
+        if err.detail:
+            click.echo(err.detail, err=True)
         _fail(str(err))
     print_report(report, "indexed")
     click.echo(f"live index: {index}")

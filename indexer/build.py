@@ -34,7 +34,8 @@ BUILD_INFO = "muragat-build.json"
 BATCH = 32
 # Articles handed to the entity workers at a time: bounds the memory of the pipeline.
 WINDOW = 16 * BATCH
-# Postings a worker holds in memory before it writes them out as a segment (~100 bytes each).
+# Postings a worker holds in memory before it spills them to a sorted run on disk (~100 bytes
+# each); the runs are merged into the worker's one segment at the end.
 SEGMENT_POSTINGS = 1_500_000
 
 
@@ -194,8 +195,8 @@ def _analysed_fields(schema) -> tuple[str, ...]:
 
 
 class _SegmentWriting:
-    """Writes documents into segments of one index, starting a new segment whenever the
-    current one holds ``SEGMENT_POSTINGS`` postings, which bounds the memory it takes."""
+    """Writes documents into one segment of an index, spilling the postings to disk whenever
+    ``SEGMENT_POSTINGS`` are held, which bounds the memory it takes."""
 
     def __init__(self, ix, entity_cache: Path | None) -> None:
         self.ix = ix
@@ -218,7 +219,7 @@ class _SegmentWriting:
             analysed = {name: index_occurrences(doc[name]) for name in self.fields if name in doc}
             self._builder.add(doc, analysed)
         if self._builder is not None and self._builder.postings >= SEGMENT_POSTINGS:
-            self.finish()
+            self._builder.spill()
         # The postings held so far are millions of long-lived objects without cycles: out of
         # the collector's sight they cost nothing, in it each full collection walked them all
         # (a third of the analysis time).

@@ -11,8 +11,13 @@ Segments record the codec they were written with, so this class must stay import
 
 from __future__ import annotations
 
+import heapq
+import os
+import pickle
 import zlib
 from array import array
+from collections.abc import Iterator
+from itertools import groupby
 from pickle import dumps
 
 from whoosh.codec.whoosh3 import (
@@ -25,13 +30,17 @@ from whoosh.codec.whoosh3 import (
     W3TermInfo,
     _lenfield,
 )
-from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort
+from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort, unpack_int
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from indexer.analysis import Occurrences
 
 # Blocks with fewer postings than this are not compressed.
 MIN_COMPRESSED_POSTINGS = 16
+# Postings per block (Whoosh's W3 default).
+BLOCK_LIMIT = 128
+# Terms per pickled chunk of a spilled run: what a merge holds of each run at a time.
+RUN_CHUNK = 2000
 
 
 class _PostingsWriter(W3PostingsWriter):
@@ -124,8 +133,9 @@ class SegmentBuilder:
         self._perdoc = codec.per_document_writer(storage, self.segment)
         self._terms: dict[str, dict[str, _TermPostings]] = {}
         self._lengths: dict[str, array] = {}
+        self._runs: list[str] = []
         self.docs = 0
-        self.postings = 0
+        self.postings = 0  # postings held in memory (since the last spill)
 
     def add(self, fields: dict, analysed: dict[str, Occurrences]) -> None:
         """Add a document: ``fields`` as for ``IndexWriter.add_document``, with the occurrences
@@ -182,67 +192,250 @@ class SegmentBuilder:
                 postings.values.append(vbytes)
             self.postings += 1
 
+    def spill(self) -> None:
+        """Encode the postings held in memory into posting blocks, write them to a sorted run
+        file beside the segment and free them; the segment stays open. ``finish`` joins the
+        runs' blocks term by term, so however many spills, the documents end up in one
+        segment (one term lookup per segment at search time) and no posting is encoded twice.
+        """
+        if not self._terms:
+            return
+        path = os.path.join(self.storage.folder, f"{self.segment.segid}.run{len(self._runs)}")
+        self._runs.append(path)
+        with open(path, "wb") as f:
+            chunk: list[tuple] = []
+            for record in self._encoded_terms():
+                chunk.append(record)
+                if len(chunk) >= RUN_CHUNK:
+                    pickle.dump(chunk, f, pickle.HIGHEST_PROTOCOL)
+                    chunk = []
+            if chunk:
+                pickle.dump(chunk, f, pickle.HIGHEST_PROTOCOL)
+        self.postings = 0
+
+    def _encoded_terms(self) -> Iterator[_Record]:
+        """The postings in memory as run records, in the order of the segment's term table
+        (field, then term), emptying the memory as it goes: a term with a full block or more
+        is encoded into its blocks now, a smaller one kept as postings, so that the merge can
+        put it into one block with the term's postings of the other runs."""
+        # Python orders str by code point, as Whoosh orders the UTF-8 bytes of terms.
+        for name in sorted(self._terms):
+            terms = self._terms.pop(name)
+            encoder = _BlockEncoder(self.schema[name], self._lengths.get(name))
+            for term in sorted(terms):
+                p = terms.pop(term)
+                if len(p.docs) < encoder.blocklimit:
+                    yield name, term, None, (p.docs, p.weights, p.values)
+                else:
+                    yield name, term, *encoder.encode(p)
+
+    def _merged_terms(self) -> Iterator[tuple[str, str, _Piece]]:
+        """Every term's encoded postings, from the runs and the memory in docnum order (runs
+        were spilled in document order, and ``heapq.merge`` keeps that order on ties).
+        Postings kept as such are encoded together; encoded blocks, delta-coded each from
+        zero, are joined as they are, clearing the «last block» mark of every piece but the
+        final one."""
+        streams = [_read_run(path) for path in self._runs] + [self._encoded_terms()]
+        merged = heapq.merge(*streams, key=lambda record: (record[0], record[1]))
+        encoder: _BlockEncoder | None = None
+        for (name, term), group in groupby(merged, key=lambda record: (record[0], record[1])):
+            if encoder is None or encoder.name != name:
+                encoder = _BlockEncoder(self.schema[name], self._lengths.get(name), name)
+            pieces: list[_Piece] = []
+            raw: _TermPostings | None = None
+            for _, _, stats, payload in group:
+                if stats is None:
+                    raw = raw or _TermPostings()
+                    raw.docs.extend(payload[0])
+                    raw.weights.extend(payload[1])
+                    raw.values.extend(payload[2])
+                    continue
+                if raw is not None:
+                    pieces.append(encoder.encode(raw))
+                    raw = None
+                pieces.append((stats, payload))
+            if raw is not None:
+                pieces.append(encoder.encode(raw))
+            yield name, term, pieces[0] if len(pieces) == 1 else _join(pieces)
+
     def finish(self):
-        """Write the postings and close the segment; returns Whoosh's segment object."""
+        """Write the postings (joining any spilled runs) and close the segment; returns
+        Whoosh's segment object. Terms of ``ARRAY_POSTINGS`` postings or more also go into
+        the segment's postings arrays (see ``PostingArrays``)."""
         self._perdoc.close()
         writer = self.codec.field_writer(self.storage, self.segment)
-        for name in sorted(self._terms):
-            field = self.schema[name]
-            writer.start_field(name, field)
-            terms = self._terms.pop(name)
-            write = _TermWriter(writer, field, self._lengths.get(name)).write
-            # Python orders str by code point, as Whoosh orders the UTF-8 bytes of terms.
-            for term in sorted(terms):
-                write(term.encode("utf-8"), terms[term])
-            writer.finish_field()
-        writer.close()
+        arrays = PostingArrays(self.storage.folder, self.segment.segid)
+        field_name: str | None = None
+        write = None
+        try:
+            for name, term, piece in self._merged_terms():
+                if name != field_name:
+                    if field_name is not None:
+                        writer.finish_field()
+                    field_name = name
+                    writer.start_field(name, self.schema[name])
+                    write = _TermWriter(writer, arrays).write
+                write(term.encode("utf-8"), piece)
+            if field_name is not None:
+                writer.finish_field()
+            writer.close()
+        finally:
+            arrays.close()
+        for path in self._runs:
+            os.remove(path)
+        self._runs = []
         self.segment.set_doc_count(self.docs)
         self.segment.create_compound_file(self.storage)
         return self.segment
 
 
+def _join(pieces: list[_Piece]) -> _Piece:
+    """One term's encoded pieces (in docnum order) as one."""
+    parts: list[bytes] = []
+    docs, weights, rows, offsets = (array("I"), array("f"), array("I"), array("Q"))
+    row = size = 0
+    for i, (stats, (data, last_at, d, w, r, o)) in enumerate(pieces):
+        if i < len(pieces) - 1:
+            block = bytearray(data)
+            block[last_at:last_at + 4] = pack_int(-unpack_int(data[last_at:last_at + 4])[0])
+            data = block
+        parts.append(data)
+        docs.frombytes(d)
+        weights.frombytes(w)
+        rows.extend(n + row for n in array("I", r))
+        offsets.extend(n + size for n in array("Q", o))
+        row += stats[1]
+        size += len(data)
+    stats = [p[0] for p in pieces]
+    lengths = [s[2] for s in stats if s[2] is not None]
+    joined = (
+        sum(s[0] for s in stats), sum(s[1] for s in stats),
+        min(lengths) if lengths else None, max(s[3] for s in stats),
+        max(s[4] for s in stats), stats[0][5], stats[-1][6],
+    )
+    return joined, (b"".join(parts), 0, docs.tobytes(), weights.tobytes(), rows.tobytes(),
+                    offsets.tobytes())
+
+
+# A term's stats: (sum of weights, postings, min length or None, max length, max weight, first
+# docnum, last docnum).
+_Stats = tuple[float, int, int | None, int, float, int, int]
+# An encoded term: its stats and (its posting blocks, the offset of the last block's length in
+# them, then as bytes its docnums (uint32), weights (float32), and where each block starts:
+# the row of its first posting (uint32) and its offset in the blocks (uint64)).
+_Piece = tuple[_Stats, tuple[bytes, int, bytes, bytes, bytes, bytes]]
+# A run's record of one term: (field, term, *piece), or (field, term, None, (docs, weights,
+# values)) for a term of less than a block.
+_Record = tuple
+
+
+def _read_run(path: str) -> Iterator[_Record]:
+    with open(path, "rb") as f:
+        while True:
+            try:
+                chunk = pickle.load(f)
+            except EOFError:
+                return
+            yield from chunk
+
+
 _INFO = W3TermInfo._struct
+# Terms with at least this many postings in a segment also go into its postings arrays.
+ARRAY_POSTINGS = 128
+
+
+class PostingArrays:
+    """A segment's frequent terms as plain arrays, beside its Whoosh files: for each term of
+    ``ARRAY_POSTINGS`` postings or more, its docnums and weights, and where each of its posting
+    blocks starts, so that search reads them with one ``pread`` and decodes only the blocks
+    whose values (positions, characters) it needs, instead of every block of a frequent term.
+
+    ``<segid>.parr`` holds the arrays; ``<segid>.pidx`` one row per term, ordered as the terms'
+    postings in the segment: (postings offset, array offset, postings, blocks) as int64. The
+    files are optional: a segment without them (written by Whoosh, merged by ``index update``)
+    is read through its posting blocks alone."""
+
+    DATA, INDEX = ".parr", ".pidx"
+
+    def __init__(self, folder: str, segid: str) -> None:
+        self._data = open(os.path.join(folder, segid + self.DATA), "wb")
+        self._index_path = os.path.join(folder, segid + self.INDEX)
+        self._rows = array("q")
+
+    def add(self, postings_offset: int, piece: _Piece) -> None:
+        stats, (_, _, docs, weights, rows, offsets) = piece
+        if stats[1] < ARRAY_POSTINGS:
+            return
+        self._rows.extend((postings_offset, self._data.tell(), stats[1], len(rows) // 4))
+        for part in (docs, weights, rows, offsets):
+            self._data.write(part)
+
+    def close(self) -> None:
+        self._data.close()
+        with open(self._index_path, "wb") as f:
+            f.write(self._rows.tobytes())
 
 
 class _TermWriter:
-    """Writes whole terms of one field into a ``W3FieldWriter``'s files: the bytes that its
-    ``start_term``/``add``/``finish_term`` (W3PostingsWriter, W3TermInfo) would write, posting
-    by posting, computed a term at a time (most terms of a segment have one short block)."""
+    """Writes whole encoded terms of one field into a ``W3FieldWriter``'s files (the bytes that
+    its ``start_term``/``add``/``finish_term`` would write) and into the postings arrays."""
 
-    def __init__(self, writer: W3FieldWriter, field, lengths: array | None) -> None:
+    def __init__(self, writer: W3FieldWriter, arrays: PostingArrays) -> None:
         self.postfile = writer._postfile
         self.offset = self.postfile.tell()
         self.tindex = writer._tindex
         self.prefix = pack_ushort(writer._fieldid)
-        codec = MuragatCodec()
-        self.blocklimit = codec._blocklimit
-        self.level = codec._compression
+        self.arrays = arrays
+
+    def write(self, tbytes: bytes, piece: _Piece) -> None:
+        (weight, total, minlength, maxlength, maxweight, first, last), encoded = piece
+        data = WHOOSH3_HEADER_MAGIC + encoded[0]
+        self.postfile.write(data)
+        info = _INFO.pack(
+            0, weight, total, length_to_byte(minlength) if minlength is not None else 0,
+            length_to_byte(maxlength), maxweight, first, last,
+        )
+        self.tindex.add(self.prefix + tbytes, info + pack_long(self.offset) + pack_int(len(data)))
+        self.arrays.add(self.offset, piece)
+        self.offset += len(data)
+
+
+class _BlockEncoder:
+    """Encodes one term's postings into W3 posting blocks, the bytes ``W3PostingsWriter`` would
+    write posting by posting, computed a term at a time (most terms have one short block)."""
+
+    def __init__(self, field, lengths: array | None, name: str = "") -> None:
+        self.name = name
+        self.blocklimit = BLOCK_LIMIT
+        self.level = MuragatCodec()._compression
         self.lengths = lengths
         self.value_size = field.format.fixed_value_size()
 
-    def write(self, tbytes: bytes, postings: _TermPostings) -> None:
+    def encode(self, postings: _TermPostings) -> _Piece:
+        """The term's postings encoded (see ``_Piece``)."""
         docs, weights, values = postings.docs, postings.weights, postings.values
         total = len(docs)
-        parts = [WHOOSH3_HEADER_MAGIC]
+        parts: list[bytes] = []
         minlength = None
         maxlength = maxweight = 0
+        last_at = offset = 0
+        rows, offsets = array("I"), array("Q")
         for lo in range(0, total, self.blocklimit):
             hi = min(lo + self.blocklimit, total)
+            last_at = offset
+            rows.append(lo)
+            offsets.append(offset)
             block_min, block_max, block_weight = self._block(
                 parts, docs[lo:hi], weights[lo:hi], values[lo:hi], last=hi == total
             )
+            offset += len(parts[-3]) + len(parts[-2]) + len(parts[-1])
             if block_min is not None and (minlength is None or block_min < minlength):
                 minlength = block_min
             maxlength = max(maxlength, block_max)
             maxweight = max(maxweight, block_weight)
-        data = b"".join(parts)
-        self.postfile.write(data)
-        info = _INFO.pack(
-            0, sum(weights), total, length_to_byte(minlength) if minlength is not None else 0,
-            length_to_byte(maxlength), maxweight, docs[0], docs[-1],
-        )
-        self.tindex.add(self.prefix + tbytes, info + pack_long(self.offset) + pack_int(len(data)))
-        self.offset += len(data)
+        stats = (sum(weights), total, minlength, maxlength, maxweight, docs[0], docs[-1])
+        return stats, (b"".join(parts), last_at, docs.tobytes(), weights.tobytes(),
+                       rows.tobytes(), offsets.tobytes())
 
     def _block(
         self, parts: list[bytes], ids: array, weights: array, values: list[bytes], last: bool

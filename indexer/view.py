@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import threading
+from bisect import bisect_right
 from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate
 from pathlib import Path
@@ -23,7 +26,9 @@ from pickle import loads
 import numpy as np
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.filedb.filestore import FileStorage
+from whoosh.reading import TermNotFound
 
+from indexer.codec import PostingArrays
 from indexer.schema import ENTITY_FIELDS
 
 TEXT_FIELDS = ("title", "body")
@@ -37,11 +42,12 @@ _EPOCH = dt.date(1970, 1, 1).toordinal()
 @dataclass
 class Postings:
     """One term's postings over the whole index: sorted global docnums, weights (term frequency,
-    times the field boost) and encoded values (positions with character offsets)."""
+    times the field boost) and encoded values (positions with character offsets) by row, read
+    when first asked for (``Values``) or all at once."""
 
     docs: np.ndarray
     weights: np.ndarray
-    values: list[bytes]
+    values: Sequence[bytes]
     _decoded: dict[int, list[tuple[int, int, int]]] = field(default_factory=dict)
     _positions: dict[int, list[int]] = field(default_factory=dict)
 
@@ -77,6 +83,81 @@ class Postings:
 
 
 EMPTY = Postings(np.zeros(0, np.int32), np.zeros(0, np.float32), [])
+
+
+class Blocks:
+    """The values of one term in one segment, read from its posting blocks one block at a time
+    when a row is asked for (a snippet needs 10 documents' values, not a frequent term's
+    100,000)."""
+
+    def __init__(self, make_matcher: Callable[[], W3LeafMatcher], rows: np.ndarray,
+                 offsets: np.ndarray) -> None:
+        self._make_matcher = make_matcher
+        self._matcher: W3LeafMatcher | None = None
+        self._rows = rows.tolist()
+        self._offsets = offsets.tolist()
+        self._blocks: dict[int, Sequence[bytes]] = {}
+
+    def __getitem__(self, row: int) -> bytes:
+        b = bisect_right(self._rows, row) - 1
+        values = self._blocks.get(b)
+        if values is None:
+            m = self._matcher = self._matcher or self._make_matcher()
+            m._goto(m._baseoffset + self._offsets[b])
+            m._read_data()
+            values = self._blocks[b] = m._data[2]
+        return values[row - self._rows[b]]
+
+
+class Values:
+    """A term's values over all segments by row: parts starting at given rows (lists read at
+    once, or ``Blocks``), less the rows of deleted documents (``rows``: kept row → row)."""
+
+    def __init__(self, parts: list[tuple[int, Sequence[bytes]]], rows: np.ndarray | None):
+        self._starts = [start for start, _ in parts]
+        self._parts = [part for _, part in parts]
+        self._rows = rows
+
+    def __getitem__(self, row: int) -> bytes:
+        if self._rows is not None:
+            row = int(self._rows[row])
+        k = bisect_right(self._starts, row) - 1
+        return self._parts[k][row - self._starts[k]]
+
+
+class SegmentArrays:
+    """A segment's postings arrays (``indexer.codec.PostingArrays``), read with ``pread``."""
+
+    def __init__(self, folder: Path, segid: str) -> None:
+        index = np.fromfile(folder / (segid + PostingArrays.INDEX), np.int64).reshape(-1, 4)
+        self.postings_offsets = np.ascontiguousarray(index[:, 0])
+        self.index = index
+        self.fd = os.open(folder / (segid + PostingArrays.DATA), os.O_RDONLY)
+
+    @staticmethod
+    def open(folder: Path, segid: str) -> SegmentArrays | None:
+        if not (folder / (segid + PostingArrays.INDEX)).exists():
+            return None
+        return SegmentArrays(folder, segid)
+
+    def find(self, postings_offset: int
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+        """Docnums, weights, block rows and block offsets of the term whose postings start at
+        ``postings_offset``, or None when it has no arrays."""
+        i = int(np.searchsorted(self.postings_offsets, postings_offset))
+        if i == len(self.postings_offsets) or self.postings_offsets[i] != postings_offset:
+            return None
+        _, start, n, blocks = (int(x) for x in self.index[i])
+        size = 8 * n + 12 * blocks
+        buf = os.pread(self.fd, size, start)
+        if len(buf) != size:
+            raise EOFError(f"postings arrays cut short at {start}")
+        return (np.frombuffer(buf, np.uint32, n, 0), np.frombuffer(buf, np.float32, n, 4 * n),
+                np.frombuffer(buf, np.uint32, blocks, 8 * n),
+                np.frombuffer(buf, np.uint64, blocks, 8 * n + 4 * blocks))
+
+    def close(self) -> None:
+        os.close(self.fd)
 
 
 def decode_characters(value: bytes) -> list[tuple[int, int, int]]:
@@ -153,6 +234,8 @@ class IndexView:
         self.searcher = self.ix.searcher()
         self.reader = self.searcher.reader()
         self.leaves = list(self.reader.leaf_readers())
+        self.arrays = [SegmentArrays.open(build, leaf.segment().segid)
+                       for leaf, _ in self.leaves]
         self.n = self.reader.doc_count_all()
         self.alive = np.ones(self.n, bool)
         for leaf, base in self.leaves:
@@ -172,6 +255,9 @@ class IndexView:
     def close(self) -> None:
         with self.lock:
             self.searcher.close()
+            for arrays in self.arrays:
+                if arrays is not None:
+                    arrays.close()
 
     # Bulk arrays, read once per view
 
@@ -263,13 +349,29 @@ class IndexView:
     def _read_postings(self, fieldname: str, term: str) -> Postings:
         docs: list = []
         weights: list = []
-        values: list = []
+        parts: list[tuple[int, Sequence[bytes]]] = []
+        rows = 0
         fmt = self.reader.schema[fieldname].format
-        for leaf, base in self.leaves:
-            if (fieldname, term) not in leaf:
-                continue
+        for (leaf, base), arrays in zip(self.leaves, self.arrays, strict=True):
             tbytes = leaf._text_to_bytes(fieldname, term)
-            m = leaf._terms.matcher(fieldname, tbytes, fmt)
+            terms = leaf._terms
+            try:  # one term-table lookup (``term in leaf`` and then a matcher are two)
+                info = terms.term_info(fieldname, tbytes)
+            except TermNotFound:
+                continue
+            found = arrays.find(info.extent()[0]) if arrays and not info.is_inlined() else None
+            if found is not None:
+                d, w, block_rows, block_offsets = found
+                docs.append(d.astype(np.int64) + base)
+                weights.append(w)
+                parts.append((rows, Blocks(
+                    lambda terms=terms, info=info, key=(fieldname, tbytes):
+                        terms._codec.postings_reader(terms._postfile, info, fmt, term=key),
+                    block_rows, block_offsets)))
+                rows += len(d)
+                continue
+            m = terms._codec.postings_reader(terms._postfile, info, fmt, term=(fieldname, tbytes))
+            values: list[bytes] = []
             if isinstance(m, W3LeafMatcher):
                 # Whole blocks at a time, decoded with numpy rather than Whoosh's per-posting
                 # generators (the ids are delta-coded; weights all 1, all equal, or listed).
@@ -290,16 +392,20 @@ class IndexView:
                 weights.append(np.asarray(list(ws), np.float32))
                 vs = m._values if m._values is not None else [b""] * len(m._ids)
                 values.extend(vs)
+            parts.append((rows, values))
+            rows += len(values)
         if not docs:
             return EMPTY
         d = np.concatenate(docs).astype(np.int32)
-        w = np.concatenate(weights)
-        vals = list(values)
+        w = np.concatenate(weights).astype(np.float32, copy=False)
         keep = self.alive[d]
+        kept = None
         if not keep.all():
-            vals = [v for v, k in zip(vals, keep, strict=True) if k]
+            kept = np.flatnonzero(keep)
             d, w = d[keep], w[keep]
-        return Postings(d, w, vals)
+        if len(parts) == 1 and kept is None:
+            return Postings(d, w, parts[0][1])
+        return Postings(d, w, Values(parts, kept))
 
     def dense_tf(self, fieldname: str, term: str) -> np.ndarray:
         """The term's weight in every document, as a dense array (0 where absent)."""

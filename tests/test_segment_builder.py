@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from whoosh import index as whoosh_index
 
+from indexer import build, codec
 from indexer.archive import iter_archive
 from indexer.build import _SegmentWriting, document
 from indexer.codec import MuragatCodec
@@ -32,7 +34,16 @@ def _term_stats(reader, fieldname: str, text: bytes) -> tuple:
             ti.min_id(), ti.max_id())
 
 
-def test_segment_builder_matches_whoosh_writer(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("spill_after", "block_limit"), [(None, 128), (3000, 128), (3000, 2)])
+def test_segment_builder_matches_whoosh_writer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, spill_after: int | None, block_limit: int
+) -> None:
+    """Also when the postings are spilled to runs on disk every few articles and merged (with
+    blocks of 2 postings, runs hold encoded blocks that the merge joins, not only postings):
+    the builder still writes one segment, with the postings Whoosh's writer writes."""
+    if spill_after is not None:
+        monkeypatch.setattr(build, "SEGMENT_POSTINGS", spill_after)
+    monkeypatch.setattr(codec, "BLOCK_LIMIT", block_limit)
     archive = tmp_path / "archive"
     archive.mkdir()
     sources = sorted((ROOT / "archive" / "meduza").rglob("*.txt"))[:12] + sorted(
@@ -56,7 +67,12 @@ def test_segment_builder_matches_whoosh_writer(tmp_path: Path) -> None:
     building = _SegmentWriting(ix2, cache)
     for start in range(0, len(articles), 5):
         building.add_batch(articles[start : start + 5])
+    spilled = building._builder._runs if building._builder else []
+    if spill_after is not None:
+        assert len(spilled) >= 3
     segments = building.finish()
+    assert len(segments) == 1
+    assert not [p for p in ours_dir.iterdir() if ".run" in p.name]  # runs removed
     ix2.writer(codec=MuragatCodec()).commit(mergetype=lambda _w, existing: existing + segments)
 
     with ix1.reader() as r1, ix2.reader() as r2:
@@ -66,7 +82,18 @@ def test_segment_builder_matches_whoosh_writer(tmp_path: Path) -> None:
         assert any(field == "persons" for field, _ in terms)
         for fieldname, text in terms:
             assert _term_stats(r1, fieldname, text) == _term_stats(r2, fieldname, text)
-            assert _postings(r1, fieldname, text) == _postings(r2, fieldname, text)
+            theirs, ours = _postings(r1, fieldname, text), _postings(r2, fieldname, text)
+            if spill_after is None:
+                assert theirs == ours
+                continue
+            # Spilled runs split a term's blocks where the runs meet: the same postings, and
+            # block bounds that hold for every posting of their block.
+            assert [p[:3] for p in theirs] == [p[:3] for p in ours]
+            for docnum, weight, _, min_len, max_len, max_weight in ours:
+                assert weight <= max_weight
+                if fieldname in ("title", "body"):
+                    length = r2.doc_field_length(docnum, fieldname)
+                    assert min_len <= length <= max_len
         for docnum in range(r1.doc_count()):
             assert r1.stored_fields(docnum) == r2.stored_fields(docnum)
             for fieldname in ("title", "body"):

@@ -1,0 +1,98 @@
+"""Postings read through a segment's postings arrays equal those Whoosh reads from its blocks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import make_archive
+
+from indexer import build, codec, generations
+from indexer.build import rebuild
+from indexer.view import Blocks, IndexView, Values
+
+
+def _whoosh_postings(view: IndexView, fieldname: str, term: str) -> list[tuple]:
+    """(global docnum, weight, value) of every live posting, through Whoosh's own matchers."""
+    out = []
+    for leaf, base in view.leaves:
+        if (fieldname, term) not in leaf:
+            continue
+        m = leaf.postings(fieldname, term)
+        while m.is_active():
+            if view.alive[base + m.id()]:
+                out.append((base + m.id(), m.weight(), m.value()))
+            m.next()
+    return out
+
+
+def _ours(view: IndexView, fieldname: str, term: str) -> list[tuple]:
+    p = view.postings(fieldname, term, cache=False)
+    return [(int(d), float(w), p.values[i])
+            for i, (d, w) in enumerate(zip(p.docs, p.weights, strict=True))]
+
+
+@pytest.fixture(scope="module")
+def small_blocks_index(tmp_path_factory) -> Path:
+    """An index whose terms of 3 postings or more have arrays, in blocks of 4 postings, with
+    the postings spilled to runs every few hundred (so blocks are joined across runs)."""
+    base = tmp_path_factory.mktemp("arrays")
+    archive = make_archive(base / "archive")
+    index = base / "instance" / "index"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(codec, "ARRAY_POSTINGS", 3)
+        mp.setattr(codec, "BLOCK_LIMIT", 4)
+        mp.setattr(build, "SEGMENT_POSTINGS", 2000)
+        rebuild(archive, index, workers=2, entities=False)
+    return index
+
+
+def test_array_postings_equal_whoosh_postings(small_blocks_index: Path) -> None:
+    build_dir = generations.target(small_blocks_index)
+    assert len(list(build_dir.glob("*" + codec.PostingArrays.INDEX))) == 2  # one per worker
+    assert not list(build_dir.glob("*.run*"))
+    view = IndexView(build_dir, "test")
+    try:
+        assert len(view.leaves) == 2 and all(a is not None for a in view.arrays)
+        terms = [t for t in view.reader.field_terms("body")]
+        lazy = 0
+        for term in terms:
+            ours = _ours(view, "body", term)
+            assert ours == _whoosh_postings(view, "body", term), term
+            values = view.postings("body", term, cache=False).values
+            lazy += isinstance(values, Blocks | Values)
+        assert lazy > 100  # many terms were read through their arrays
+        for term in list(view.reader.field_terms("title"))[:200]:
+            assert _ours(view, "title", term) == _whoosh_postings(view, "title", term)
+    finally:
+        view.close()
+
+
+def test_array_postings_skip_deleted_documents(small_blocks_index: Path, tmp_path: Path) -> None:
+    """After deletions (as ``index update`` makes them) the arrays' rows of deleted documents
+    are left out, values staying with their documents."""
+    from whoosh.filedb.filestore import FileStorage
+
+    build_dir = generations.target(small_blocks_index)
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    for path in build_dir.iterdir():
+        (copy / path.name).write_bytes(path.read_bytes())
+    ix = FileStorage(str(copy)).open_index()
+    with ix.reader() as reader:
+        ids = [fields["id"] for _, fields in reader.iter_docs()][::3]
+    writer = ix.writer()
+    for doc_id in ids:
+        writer.delete_by_term("id", doc_id)
+    writer.commit(merge=False)
+    view = IndexView(copy, "deleted")
+    try:
+        assert not view.alive.all()
+        checked = 0
+        for term in ("в", "и", "~быть", "на", "что"):
+            ours = _ours(view, "body", term)
+            assert ours == _whoosh_postings(view, "body", term)
+            checked += len(ours)
+        assert checked > 50
+    finally:
+        view.close()

@@ -96,10 +96,14 @@ class Engine:
     """Evaluates query trees over one view; with a ``deadline`` (``time.perf_counter()``),
     clauses and re-ranking left when it passes are skipped and said in ``warnings``."""
 
-    def __init__(self, view: IndexView, deadline: float | None = None):
+    def __init__(self, view: IndexView, deadline: float | None = None,
+                 within: np.ndarray | None = None):
         self.view = view
         self.n = view.n
         self.deadline = deadline
+        # The documents the result is limited to anyway (the request's filters): phrases are
+        # checked only there, so a filter makes a phrase cheaper rather than dearer.
+        self.within = within
         self.highlight: list[WordTerms] = []
         self.unknown: list[str] = []
         self.words: list[str] = []
@@ -259,6 +263,8 @@ class Engine:
 
         Vectorised over all candidates: each occurrence is a key docnum << 32 | position."""
         out = np.zeros(self.n, bool)
+        if self.within is not None:
+            mask = mask & self.within
         reach = offsets[-1] + slop
         for f in fields:
             first = self._keys(f, wt=wts[0], mask=mask)

@@ -446,7 +446,9 @@ class _Search:
     def __init__(self, view: IndexView, req: SearchRequest):
         self.view = view
         self.req = req
-        self.engine = Engine(view, deadline=time.perf_counter() + TIME_BUDGET)
+        self.filters = self._filters()
+        self.engine = Engine(view, deadline=time.perf_counter() + TIME_BUDGET,
+                             within=self.filters)
 
     def run(self) -> SearchResult:
         view, req = self.view, self.req
@@ -461,7 +463,7 @@ class _Search:
             ev = self.engine.evaluate(node)
             mask, score = ev.mask, ev.score
             highlight, required, unknown = ev.highlight, ev.required, ev.unknown
-        mask &= self._filters()
+        mask &= self.filters
         docs = np.flatnonzero(mask)
         if node is not None and req.sort == "relevance":
             score = self.engine.rerank(docs, score, required,

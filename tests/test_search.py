@@ -145,6 +145,22 @@ def test_source_filter(searcher: Searcher) -> None:
     assert set(both) == {CLOSE, FAR, TITLE_ONLY}
 
 
+def test_phrases_under_filters_match_as_without(searcher: Searcher) -> None:
+    """Phrases are checked only inside the filters (cheaper), with the same results as the
+    phrase without filters, narrowed; also for a phrase that is negated."""
+    for q in ('"новая конституция"', '"в том числе"', '"жираф вертолет"~5', 'жираф -"в клетке"'):
+        everywhere = searcher.search(SearchRequest(q=q, size=100))
+        assert 0 < everywhere.total == len(everywhere.hits), q
+        by_source: dict[str, set[str]] = {}
+        for hit in everywhere.hits:
+            by_source.setdefault(hit.source, set()).add(hit.id)
+        for source, expected in by_source.items():
+            assert set(ids(searcher, q, sources=[source])) == expected, (q, source)
+        last_year = parse_request({"q": q, "from": "2021"})
+        dated = {h.id for h in everywhere.hits if h.date and h.date >= "2021-01-01"}
+        assert set(ids(searcher, q, date_from=last_year.date_from)) == dated, q
+
+
 def test_entity_filter_and_counts(searcher: Searcher) -> None:
     top = searcher.stats()["persons"]
     if not top:

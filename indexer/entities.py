@@ -20,8 +20,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from indexer.records import Entity
+
+if TYPE_CHECKING:
+    from indexer.ner_model import NerModel
 
 MODEL_FILE = "slovnet_ner_news_v1.tar"
 EMB_FILE = "navec_news_v1_1B_250K_300d_100q.tar"
@@ -31,8 +35,7 @@ VERSION = f"natasha-1.6.0/{MODEL_FILE}/{EMB_FILE}/rules-{RULES_VERSION}"
 
 KINDS = ("PER", "ORG", "LOC")
 MAX_CHUNK_CHARS = 2000  # one model input; slovnet has no sentence splitter of its own
-WINDOW_CHARS = 400_000  # chunks gathered, sorted by length and run before moving on
-BATCH_SIZE = 32
+WINDOW_CHARS = 100_000  # chunks gathered and run (batched by length) before moving on
 MAX_WORDS = 6
 
 
@@ -98,41 +101,51 @@ _ABBR_CASE_RE = re.compile(r"^([A-ZА-ЯЁ]{2,})([а-яё]{1,3})$")
 # ----------------------------------------------------------------------------- model
 
 
-@dataclass(slots=True)
-class _Model:
-    ner: object
-
-
 @cache
-def _model() -> _Model:
-    """Load slovnet NER + navec from the natasha wheel (without importing natasha)."""
-    # slovnet's matrices are small: a BLAS thread pool in every worker only fights the other
+def _model() -> NerModel:
+    """slovnet NER + navec from the natasha wheel (without importing natasha), run by our lean
+    inference path (:mod:`indexer.ner_model`, same tags as slovnet's)."""
+    # The matrices are small: a BLAS thread pool in every worker only fights the other
     # workers for the cores (measured: 37 ms of CPU per article with one thread, 63 with the
     # default). Effective when numpy is first imported here, as in the rebuild's workers.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    from navec import Navec
-    from slovnet import NER
+    from indexer.ner_model import NerModel
 
     spec = importlib.util.find_spec("natasha")
     if spec is None or spec.origin is None:
         raise RuntimeError("the 'natasha' package (model files) is not installed")
     data = Path(spec.origin).parent / "data"
-    navec = Navec.load(str(data / "emb" / EMB_FILE))
-    ner = NER.load(str(data / "model" / MODEL_FILE), batch_size=BATCH_SIZE)
-    ner.navec(navec)
-    return _Model(ner)
+    return NerModel(str(data / "model" / MODEL_FILE), str(data / "emb" / EMB_FILE))
 
 
-@cache
 def _morph():
-    import pymorphy3
+    """The indexer's pymorphy3 analyser: one per process, shared with the analysis."""
+    from indexer.analysis import morph
 
-    return pymorphy3.MorphAnalyzer()
+    return morph()
 
 
-@lru_cache(maxsize=200_000)
+# Bounded caches of pymorphy3 results: a word is parsed, and a parse inflected, once while it
+# stays frequent. They cost about 1 KB per word: the former 200,000-entry cache grew to ~100 MB
+# in a rebuild worker; 4,096 entries keep most of the hits (~1 ms per article more than 50,000).
+PARSE_CACHE = 4_096
+
+
+@lru_cache(maxsize=PARSE_CACHE)
 def _parse(word: str) -> tuple:
     return tuple(_morph().parse(word))
+
+
+@lru_cache(maxsize=PARSE_CACHE)
+def _known(word: str) -> tuple:
+    """The dictionary parses of ``word`` (``is_known`` is a lookup on every access)."""
+    return tuple(p for p in _parse(word) if p.is_known)
+
+
+@lru_cache(maxsize=PARSE_CACHE)
+def _inflect(parse, grammemes: frozenset[str]):
+    """``parse.inflect(grammemes)``, cached (a lexeme is rebuilt on every call)."""
+    return parse.inflect(set(grammemes))
 
 
 # ----------------------------------------------------------------------------- chunking
@@ -173,19 +186,18 @@ class Mention:
 
 
 def _ner_spans(texts: Sequence[str]) -> list[list[Mention]]:
-    """Run the model over all texts in bounded, length-sorted windows of chunks."""
+    """Run the model over all texts in bounded windows of chunks."""
     out: list[list[Mention]] = [[] for _ in texts]
-    ner = _model().ner
+    model = _model()
     window: list[tuple[int, int, str]] = []
     size = 0
 
     def flush() -> None:
-        window.sort(key=lambda item: len(item[2]))
-        pieces = [piece for _, _, piece in window]
-        for (doc, offset, _), markup in zip(window, ner.map(pieces), strict=True):
-            for span in markup.spans:
-                if span.type in KINDS:
-                    out[doc].append(Mention(span.type, offset + span.start, offset + span.stop))
+        found = model.spans([piece for _, _, piece in window])
+        for (doc, offset, _), spans in zip(window, found, strict=True):
+            for kind, start, stop in spans:
+                if kind in KINDS:
+                    out[doc].append(Mention(kind, offset + start, offset + stop))
         window.clear()
 
     for doc, text in enumerate(texts):
@@ -225,10 +237,6 @@ def extract_many(texts: Iterable[str]) -> list[list[Entity]]:
 
 def _is_cap(word: str) -> bool:
     return word[:1].isupper()
-
-
-def _known(word: str) -> list:
-    return [p for p in _parse(word) if p.is_known]
 
 
 def _is_name_part(word: str) -> bool:
@@ -532,8 +540,10 @@ def _recase(src: str, dst: str) -> str:
     return "".join(d[:1].upper() + d[1:] if _is_cap(s) else d for s, d in zip(sp, dp, strict=True))
 
 
+@lru_cache(maxsize=PARSE_CACHE)
 def _person_readings(word: str) -> tuple[dict[Hyp, str], float]:
-    """Readings of one name word: {(case, gender): nominative} and a weight of the evidence."""
+    """Readings of one name word: {(case, gender): nominative} and a weight of the evidence
+    (cached: callers must not change the dict)."""
     low = word.lower()
     if _untouchable(word) or word.endswith("."):
         return {}, 0.0
@@ -542,7 +552,7 @@ def _person_readings(word: str) -> tuple[dict[Hyp, str], float]:
     for p in known:
         if p.tag.number != "sing" or p.tag.case not in CASES:
             continue
-        nom = p.inflect({"nomn"})
+        nom = _inflect(p, frozenset({"nomn"}))
         if nom is None:
             continue
         gender = p.tag.gender
@@ -710,7 +720,7 @@ def _agree_nominative(words: list[str], doc_words: frozenset[str]) -> list[str] 
             if doc_words and noun.tag.case != "nomn":
                 # An oblique reading confirmed by its nominative elsewhere in the article:
                 # «Спецкор «Медузы»» next to «Медуза сообщила» is the genitive of «Медуза».
-                nom = noun.inflect({"nomn"})
+                nom = _inflect(noun, frozenset({"nomn"}))
                 confirmed = nom is not None and nom.word != head and nom.word in doc_words
                 score += 1.0 if confirmed else 0.0
             if best is None or score > best[0]:
@@ -721,7 +731,7 @@ def _agree_nominative(words: list[str], doc_words: frozenset[str]) -> list[str] 
     if noun.tag.case == "nomn":
         return words
     number = noun.tag.number or "sing"
-    nom = noun.inflect({"nomn", number}) or noun.inflect({"nomn"})
+    nom = _inflect(noun, frozenset({"nomn", number})) or _inflect(noun, frozenset({"nomn"}))
     if nom is None or not _plausible_change(head, nom.word):
         return None
     out = []
@@ -729,7 +739,7 @@ def _agree_nominative(words: list[str], doc_words: frozenset[str]) -> list[str] 
         grams = {"nomn", number} | (
             {noun.tag.gender} if number == "sing" and noun.tag.gender else set()
         )
-        a = adj.inflect(grams)
+        a = _inflect(adj, frozenset(grams))
         out.append(a.word if a else word)
     out.append(nom.word)
     return out

@@ -108,12 +108,15 @@ def encode_characters(occurrences: list[tuple[int, int, int]]) -> bytes:
 class _TermPostings:
     """One term's postings in a segment being built, in document order."""
 
-    __slots__ = ("docs", "weights", "values")
+    __slots__ = ("docs", "weights", "values", "counts", "positions")
 
     def __init__(self) -> None:
         self.docs = array("I")
         self.weights = array("f")
         self.values: list[bytes] = []
+        # Occurrences per posting and their positions, for the postings arrays.
+        self.counts = array("I")
+        self.positions = array("I")
 
 
 class SegmentBuilder:
@@ -169,6 +172,8 @@ class SegmentBuilder:
             postings.docs.append(docnum)
             postings.weights.append(len(found) * boost)
             postings.values.append(encode_characters(found))
+            postings.counts.append(len(found))
+            postings.positions.extend([o[0] for o in found])
             length += len(found)
         self.postings += len(occurrences)
         if field.scorable:
@@ -188,6 +193,7 @@ class SegmentBuilder:
                 postings = terms[term] = _TermPostings()
             postings.docs.append(docnum)
             postings.weights.append(weight)
+            postings.counts.append(0)
             if vbytes:
                 postings.values.append(vbytes)
             self.postings += 1
@@ -225,7 +231,7 @@ class SegmentBuilder:
             for term in sorted(terms):
                 p = terms.pop(term)
                 if len(p.docs) < encoder.blocklimit:
-                    yield name, term, None, (p.docs, p.weights, p.values)
+                    yield name, term, None, (p.docs, p.weights, p.values, p.counts, p.positions)
                 else:
                     yield name, term, *encoder.encode(p)
 
@@ -249,6 +255,8 @@ class SegmentBuilder:
                     raw.docs.extend(payload[0])
                     raw.weights.extend(payload[1])
                     raw.values.extend(payload[2])
+                    raw.counts.extend(payload[3])
+                    raw.positions.extend(payload[4])
                     continue
                 if raw is not None:
                     pieces.append(encoder.encode(raw))
@@ -293,8 +301,9 @@ def _join(pieces: list[_Piece]) -> _Piece:
     """One term's encoded pieces (in docnum order) as one."""
     parts: list[bytes] = []
     docs, weights, rows, offsets = (array("I"), array("f"), array("I"), array("Q"))
+    counts, positions = array("I"), array("I")
     row = size = 0
-    for i, (stats, (data, last_at, d, w, r, o)) in enumerate(pieces):
+    for i, (stats, (data, last_at, d, w, r, o, c, pos)) in enumerate(pieces):
         if i < len(pieces) - 1:
             block = bytearray(data)
             block[last_at:last_at + 4] = pack_int(-unpack_int(data[last_at:last_at + 4])[0])
@@ -302,6 +311,8 @@ def _join(pieces: list[_Piece]) -> _Piece:
         parts.append(data)
         docs.frombytes(d)
         weights.frombytes(w)
+        counts.frombytes(c)
+        positions.frombytes(pos)
         rows.extend(n + row for n in array("I", r))
         offsets.extend(n + size for n in array("Q", o))
         row += stats[1]
@@ -314,18 +325,19 @@ def _join(pieces: list[_Piece]) -> _Piece:
         max(s[4] for s in stats), stats[0][5], stats[-1][6],
     )
     return joined, (b"".join(parts), 0, docs.tobytes(), weights.tobytes(), rows.tobytes(),
-                    offsets.tobytes())
+                    offsets.tobytes(), counts.tobytes(), positions.tobytes())
 
 
 # A term's stats: (sum of weights, postings, min length or None, max length, max weight, first
 # docnum, last docnum).
 _Stats = tuple[float, int, int | None, int, float, int, int]
 # An encoded term: its stats and (its posting blocks, the offset of the last block's length in
-# them, then as bytes its docnums (uint32), weights (float32), and where each block starts:
-# the row of its first posting (uint32) and its offset in the blocks (uint64)).
-_Piece = tuple[_Stats, tuple[bytes, int, bytes, bytes, bytes, bytes]]
+# them, then as bytes its docnums (uint32), weights (float32), where each block starts: the
+# row of its first posting (uint32) and its offset in the blocks (uint64), and the number of
+# occurrences per posting and their positions (uint32)).
+_Piece = tuple[_Stats, tuple[bytes, int, bytes, bytes, bytes, bytes, bytes, bytes]]
 # A run's record of one term: (field, term, *piece), or (field, term, None, (docs, weights,
-# values)) for a term of less than a block.
+# values, counts, positions)) for a term of less than a block.
 _Record = tuple
 
 
@@ -346,14 +358,16 @@ ARRAY_POSTINGS = 128
 
 class PostingArrays:
     """A segment's frequent terms as plain arrays, beside its Whoosh files: for each term of
-    ``ARRAY_POSTINGS`` postings or more, its docnums and weights, and where each of its posting
-    blocks starts, so that search reads them with one ``pread`` and decodes only the blocks
-    whose values (positions, characters) it needs, instead of every block of a frequent term.
+    ``ARRAY_POSTINGS`` postings or more, its docnums and weights and where each of its posting
+    blocks starts (read with one ``pread`` to match and score, instead of decoding every block
+    of a frequent term), then its occurrences per posting and their positions (read when a
+    phrase is checked). Only the blocks whose values (character offsets) are needed, for
+    snippets and proximity, are decoded.
 
     ``<segid>.parr`` holds the arrays; ``<segid>.pidx`` one row per term, ordered as the terms'
-    postings in the segment: (postings offset, array offset, postings, blocks) as int64. The
-    files are optional: a segment without them (written by Whoosh, merged by ``index update``)
-    is read through its posting blocks alone."""
+    postings in the segment: (postings offset, array offset, postings, blocks, positions) as
+    int64. The files are optional: a segment without them (written by Whoosh, merged by
+    ``index update``) is read through its posting blocks alone."""
 
     DATA, INDEX = ".parr", ".pidx"
 
@@ -363,11 +377,12 @@ class PostingArrays:
         self._rows = array("q")
 
     def add(self, postings_offset: int, piece: _Piece) -> None:
-        stats, (_, _, docs, weights, rows, offsets) = piece
+        stats, (_, _, docs, weights, rows, offsets, counts, positions) = piece
         if stats[1] < ARRAY_POSTINGS:
             return
-        self._rows.extend((postings_offset, self._data.tell(), stats[1], len(rows) // 4))
-        for part in (docs, weights, rows, offsets):
+        self._rows.extend((postings_offset, self._data.tell(), stats[1], len(rows) // 4,
+                           len(positions) // 4))
+        for part in (docs, weights, rows, offsets, counts, positions):
             self._data.write(part)
 
     def close(self) -> None:
@@ -435,7 +450,8 @@ class _BlockEncoder:
             maxweight = max(maxweight, block_weight)
         stats = (sum(weights), total, minlength, maxlength, maxweight, docs[0], docs[-1])
         return stats, (b"".join(parts), last_at, docs.tobytes(), weights.tobytes(),
-                       rows.tobytes(), offsets.tobytes())
+                       rows.tobytes(), offsets.tobytes(), postings.counts.tobytes(),
+                       postings.positions.tobytes())
 
     def _block(
         self, parts: list[bytes], ids: array, weights: array, values: list[bytes], last: bool

@@ -48,8 +48,14 @@ class Postings:
     docs: np.ndarray
     weights: np.ndarray
     values: Sequence[bytes]
+    # Every posting's positions from the postings arrays, when all its segments have them:
+    # read on first use, as (indptr over the rows before deletions, positions), and ``kept``
+    # (row → row before deletions, or None).
+    position_arrays: Callable[[], tuple[np.ndarray, np.ndarray]] | None = None
+    kept: np.ndarray | None = None
     _decoded: dict[int, list[tuple[int, int, int]]] = field(default_factory=dict)
     _positions: dict[int, list[int]] = field(default_factory=dict)
+    _arrays: tuple[np.ndarray, np.ndarray] | None = None
 
     def index_of(self, docnum: int) -> int:
         """The row of ``docnum`` in this list, or -1."""
@@ -68,7 +74,10 @@ class Postings:
 
     def positions_in(self, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Every occurrence in the documents of ``mask``: (docnum, position) arrays in docnum,
-        position order. Positions are decoded once per document and kept."""
+        position order. From the postings arrays where there are, else decoded from the values
+        once per document and kept."""
+        if self.position_arrays is not None:
+            return self._positions_from_arrays(np.flatnonzero(mask[self.docs]))
         docs: list[int] = []
         positions: list[int] = []
         cache = self._positions
@@ -80,6 +89,18 @@ class Postings:
             docs += [docnum] * len(found)
             positions += found
         return np.array(docs, np.int64), np.array(positions, np.int64)
+
+    def _positions_from_arrays(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        if self._arrays is None:
+            self._arrays = self.position_arrays()
+        indptr, positions = self._arrays
+        at = self.kept[rows] if self.kept is not None else rows
+        starts, counts = indptr[at], indptr[at + 1] - indptr[at]
+        total = int(counts.sum())
+        # The positions of each row in turn: its start, plus 0 … count - 1.
+        within = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
+        picked = positions[np.repeat(starts, counts) + within]
+        return np.repeat(self.docs[rows].astype(np.int64), counts), picked.astype(np.int64)
 
 
 EMPTY = Postings(np.zeros(0, np.int32), np.zeros(0, np.float32), [])
@@ -129,7 +150,7 @@ class SegmentArrays:
     """A segment's postings arrays (``indexer.codec.PostingArrays``), read with ``pread``."""
 
     def __init__(self, folder: Path, segid: str) -> None:
-        index = np.fromfile(folder / (segid + PostingArrays.INDEX), np.int64).reshape(-1, 4)
+        index = np.fromfile(folder / (segid + PostingArrays.INDEX), np.int64).reshape(-1, 5)
         self.postings_offsets = np.ascontiguousarray(index[:, 0])
         self.index = index
         self.fd = os.open(folder / (segid + PostingArrays.DATA), os.O_RDONLY)
@@ -140,21 +161,31 @@ class SegmentArrays:
             return None
         return SegmentArrays(folder, segid)
 
-    def find(self, postings_offset: int
-             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+    def find(self, postings_offset: int) -> tuple[
+        np.ndarray, np.ndarray, np.ndarray, np.ndarray, Callable[[], tuple[np.ndarray, np.ndarray]]
+    ] | None:
         """Docnums, weights, block rows and block offsets of the term whose postings start at
-        ``postings_offset``, or None when it has no arrays."""
+        ``postings_offset``, and a function reading its (occurrence counts, positions); None
+        when it has no arrays."""
         i = int(np.searchsorted(self.postings_offsets, postings_offset))
         if i == len(self.postings_offsets) or self.postings_offsets[i] != postings_offset:
             return None
-        _, start, n, blocks = (int(x) for x in self.index[i])
-        size = 8 * n + 12 * blocks
+        _, start, n, blocks, m = (int(x) for x in self.index[i])
+        buf = self._read(start, 8 * n + 12 * blocks)
+
+        def positions() -> tuple[np.ndarray, np.ndarray]:
+            more = self._read(start + 8 * n + 12 * blocks, 4 * n + 4 * m)
+            return np.frombuffer(more, np.uint32, n, 0), np.frombuffer(more, np.uint32, m, 4 * n)
+
+        return (np.frombuffer(buf, np.uint32, n, 0), np.frombuffer(buf, np.float32, n, 4 * n),
+                np.frombuffer(buf, np.uint32, blocks, 8 * n),
+                np.frombuffer(buf, np.uint64, blocks, 8 * n + 4 * blocks), positions)
+
+    def _read(self, start: int, size: int) -> bytes:
         buf = os.pread(self.fd, size, start)
         if len(buf) != size:
             raise EOFError(f"postings arrays cut short at {start}")
-        return (np.frombuffer(buf, np.uint32, n, 0), np.frombuffer(buf, np.float32, n, 4 * n),
-                np.frombuffer(buf, np.uint32, blocks, 8 * n),
-                np.frombuffer(buf, np.uint64, blocks, 8 * n + 4 * blocks))
+        return buf
 
     def close(self) -> None:
         os.close(self.fd)
@@ -219,6 +250,19 @@ class Facet:
             return [self.values[code]] if code >= 0 else []
         lo, hi = self.indptr[docnum], self.indptr[docnum + 1]
         return [self.values[i] for i in self.indices[lo:hi]]
+
+
+def _joined_positions(parts: list[Callable[[], tuple[np.ndarray, np.ndarray]]]
+                      ) -> Callable[[], tuple[np.ndarray, np.ndarray]]:
+    """One term's positions over its segments: (indptr over its rows, positions)."""
+
+    def read() -> tuple[np.ndarray, np.ndarray]:
+        counts, positions = zip(*(part() for part in parts), strict=True)
+        indptr = np.zeros(sum(len(c) for c in counts) + 1, np.int64)
+        np.cumsum(np.concatenate(counts), out=indptr[1:])
+        return indptr, np.concatenate(positions)
+
+    return read
 
 
 class IndexView:
@@ -350,6 +394,8 @@ class IndexView:
         docs: list = []
         weights: list = []
         parts: list[tuple[int, Sequence[bytes]]] = []
+        position_parts: list[Callable[[], tuple[np.ndarray, np.ndarray]]] = []
+        all_arrays = True
         rows = 0
         fmt = self.reader.schema[fieldname].format
         for (leaf, base), arrays in zip(self.leaves, self.arrays, strict=True):
@@ -361,7 +407,8 @@ class IndexView:
                 continue
             found = arrays.find(info.extent()[0]) if arrays and not info.is_inlined() else None
             if found is not None:
-                d, w, block_rows, block_offsets = found
+                d, w, block_rows, block_offsets, positions = found
+                position_parts.append(positions)
                 docs.append(d.astype(np.int64) + base)
                 weights.append(w)
                 parts.append((rows, Blocks(
@@ -370,6 +417,7 @@ class IndexView:
                     block_rows, block_offsets)))
                 rows += len(d)
                 continue
+            all_arrays = False
             m = terms._codec.postings_reader(terms._postfile, info, fmt, term=(fieldname, tbytes))
             values: list[bytes] = []
             if isinstance(m, W3LeafMatcher):
@@ -403,9 +451,9 @@ class IndexView:
         if not keep.all():
             kept = np.flatnonzero(keep)
             d, w = d[keep], w[keep]
-        if len(parts) == 1 and kept is None:
-            return Postings(d, w, parts[0][1])
-        return Postings(d, w, Values(parts, kept))
+        values = parts[0][1] if len(parts) == 1 and kept is None else Values(parts, kept)
+        arrays = _joined_positions(position_parts) if all_arrays else None
+        return Postings(d, w, values, arrays, kept)
 
     def dense_tf(self, fieldname: str, term: str) -> np.ndarray:
         """The term's weight in every document, as a dense array (0 where absent)."""

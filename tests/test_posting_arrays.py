@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import make_archive
 
 from indexer import build, codec, generations
 from indexer.build import rebuild
-from indexer.view import Blocks, IndexView, Values
+from indexer.view import Blocks, IndexView, Values, decode_positions
 
 
 def _whoosh_postings(view: IndexView, fieldname: str, term: str) -> list[tuple]:
@@ -24,6 +25,17 @@ def _whoosh_postings(view: IndexView, fieldname: str, term: str) -> list[tuple]:
                 out.append((base + m.id(), m.weight(), m.value()))
             m.next()
     return out
+
+
+def _positions_match(view: IndexView, fieldname: str, term: str) -> bool:
+    """The term's (docnum, position) pairs over every other document, as the postings read them
+    (from the arrays where there are) and as the Whoosh values decode."""
+    mask = np.zeros(view.n, bool)
+    mask[::2] = True
+    docs, positions = view.postings(fieldname, term, cache=False).positions_in(mask)
+    expected = [(d, pos) for d, _, value in _whoosh_postings(view, fieldname, term) if mask[d]
+                for pos in decode_positions(value)]
+    return list(zip(docs.tolist(), positions.tolist(), strict=True)) == expected
 
 
 def _ours(view: IndexView, fieldname: str, term: str) -> list[tuple]:
@@ -59,8 +71,11 @@ def test_array_postings_equal_whoosh_postings(small_blocks_index: Path) -> None:
         for term in terms:
             ours = _ours(view, "body", term)
             assert ours == _whoosh_postings(view, "body", term), term
-            values = view.postings("body", term, cache=False).values
-            lazy += isinstance(values, Blocks | Values)
+            postings = view.postings("body", term, cache=False)
+            if postings.position_arrays is not None:
+                lazy += 1
+                assert isinstance(postings.values, Blocks | Values)
+            assert _positions_match(view, "body", term), term
         assert lazy > 100  # many terms were read through their arrays
         for term in list(view.reader.field_terms("title"))[:200]:
             assert _ours(view, "title", term) == _whoosh_postings(view, "title", term)
@@ -92,6 +107,7 @@ def test_array_postings_skip_deleted_documents(small_blocks_index: Path, tmp_pat
         for term in ("в", "и", "~быть", "на", "что"):
             ours = _ours(view, "body", term)
             assert ours == _whoosh_postings(view, "body", term)
+            assert _positions_match(view, "body", term)
             checked += len(ours)
         assert checked > 50
     finally:

@@ -370,11 +370,14 @@ class PostingArrays:
     ``index update``) is read through its posting blocks alone."""
 
     DATA, INDEX = ".parr", ".pidx"
+    # The index file starts with this int64: a reader that does not know it ignores the arrays.
+    MAGIC = 0x4D55524152520002  # "MURARR", version 2: (…, positions) rows of 5
+    COLUMNS = 5
 
     def __init__(self, folder: str, segid: str) -> None:
         self._data = open(os.path.join(folder, segid + self.DATA), "wb")
         self._index_path = os.path.join(folder, segid + self.INDEX)
-        self._rows = array("q")
+        self._rows = array("q", [self.MAGIC])
 
     def add(self, postings_offset: int, piece: _Piece) -> None:
         stats, (_, _, docs, weights, rows, offsets, counts, positions) = piece

@@ -149,17 +149,22 @@ class Values:
 class SegmentArrays:
     """A segment's postings arrays (``indexer.codec.PostingArrays``), read with ``pread``."""
 
-    def __init__(self, folder: Path, segid: str) -> None:
-        index = np.fromfile(folder / (segid + PostingArrays.INDEX), np.int64).reshape(-1, 5)
+    def __init__(self, folder: Path, segid: str, index: np.ndarray) -> None:
         self.postings_offsets = np.ascontiguousarray(index[:, 0])
         self.index = index
         self.fd = os.open(folder / (segid + PostingArrays.DATA), os.O_RDONLY)
 
     @staticmethod
     def open(folder: Path, segid: str) -> SegmentArrays | None:
-        if not (folder / (segid + PostingArrays.INDEX)).exists():
+        """The segment's arrays; None when it has none of this version (it is then read
+        through its posting blocks alone)."""
+        path = folder / (segid + PostingArrays.INDEX)
+        if not path.exists():
             return None
-        return SegmentArrays(folder, segid)
+        raw = np.fromfile(path, np.int64)
+        if not len(raw) or raw[0] != PostingArrays.MAGIC or (len(raw) - 1) % PostingArrays.COLUMNS:
+            return None
+        return SegmentArrays(folder, segid, raw[1:].reshape(-1, PostingArrays.COLUMNS))
 
     def find(self, postings_offset: int) -> tuple[
         np.ndarray, np.ndarray, np.ndarray, np.ndarray, Callable[[], tuple[np.ndarray, np.ndarray]]

@@ -330,7 +330,10 @@ class Engine:
             best = np.argsort(-final[top], kind="stable")[:SENTENCE_CHECK]
             for row in best.tolist():
                 w = windows[row]
-                if w.span and not _SENTENCE_BREAK.search(text(int(top[row])), w.start, w.end):
+                if not w.span:
+                    continue
+                start, end = self.window_chars(required, int(top[row]), w)
+                if not _SENTENCE_BREAK.search(text(int(top[row])), start, end):
                     docnum = top[row]
                     final[docnum] += score[docnum] * PROX_WEIGHT * SENTENCE_WEIGHT * w.closeness
         if LENGTH_PRIOR:
@@ -370,34 +373,51 @@ class Engine:
             final[docnum] *= (1 + density / len(sizes) / PASSAGE_SCALE) ** PASSAGE_WEIGHT
 
     def windows(self, required: list[WordTerms], docs: np.ndarray) -> list[Window]:
-        """For each doc, the smallest windows of body text holding the required words."""
+        """For each doc, the smallest windows of body text holding the required words, from
+        the words' positions (read for all docs at once; from the postings arrays where the
+        terms have them)."""
         unique = list({wt.word: wt for wt in required}.values())
         k = len(unique)
-        # Which candidates hold each term at all, in one vectorised pass per term.
-        present: dict[str, np.ndarray] = {}
-        for wt in unique:
-            for term in wt.terms:
-                if term not in present:
-                    present[term] = np.isin(docs, self.view.postings("body", term).docs)
+        candidates = np.zeros(self.n, bool)
+        candidates[docs] = True
+        words = [self._doc_positions(wt.terms, candidates, docs) for wt in unique]
+        typed = ([self._doc_positions((wt.word,), candidates, docs) for wt in unique]
+                 if EXACT_WINDOW_WEIGHT else [])
         out: list[Window] = []
-        for row, docnum in enumerate(docs.tolist()):
+        for row in range(len(docs)):
             if row % 50 == 49 and self.late("fewer results were ranked by proximity"):
                 break
-            lists: list[list[tuple[int, int, int]]] = []
-            for wt in unique:
-                found: set[tuple[int, int, int]] = set()
-                for term in wt.terms:
-                    if present[term][row]:
-                        found.update(self.view.postings("body", term).occurrences(docnum))
-                lists.append(sorted(found))
-            w = Window.of(lists, k)
-            if w.span and EXACT_WINDOW_WEIGHT:
-                w.exact = sum(
-                    any(w.start <= st and en <= w.end for _, st, en in
-                        self.view.postings("body", wt.word).occurrences(docnum))
-                    for wt in unique) / k
+            w = Window.of([positions[row] for positions in words], k)
+            if w.span and typed:
+                w.exact = sum(any(w.lo <= p <= w.hi for p in t[row]) for t in typed) / k
             out.append(w)
         return out
+
+    def _doc_positions(self, terms: tuple[str, ...], mask: np.ndarray, docs: np.ndarray
+                       ) -> list[list[int]]:
+        """For each of ``docs`` (all in ``mask``), the sorted body positions of the terms."""
+        keys = [(d << 32) | p for d, p in
+                (self.view.postings("body", term).positions_in(mask) for term in terms)]
+        found = np.unique(np.concatenate(keys)) if keys else np.zeros(0, np.int64)
+        at = found >> 32
+        positions = (found & 0xFFFFFFFF).tolist()
+        lo = np.searchsorted(at, docs).tolist()
+        hi = np.searchsorted(at, docs, side="right").tolist()
+        return [positions[a:b] for a, b in zip(lo, hi, strict=True)]
+
+    def window_chars(self, required: list[WordTerms], docnum: int, w: Window
+                     ) -> tuple[int, int]:
+        """The characters of a window: from the start of its first word to the end of its
+        last (read from the values of the words in that one document)."""
+        starts, ends = [], []
+        for wt in {wt.word: wt for wt in required}.values():
+            for term in wt.terms:
+                for pos, start, end in self.view.postings("body", term).occurrences(docnum):
+                    if pos == w.lo:
+                        starts.append(start)
+                    if pos == w.hi:
+                        ends.append(end)
+        return min(starts), max(ends)
 
     # Facet values
 
@@ -465,15 +485,15 @@ def unlikely_forms(lemma: str) -> tuple[tuple[str, float], ...]:
 class Window:
     """How close the query words stand in one document's body: the share of the words found
     (``found`` of ``k``), the smallest window holding one of each (``span`` positions, or 0),
-    the smallest holding them in query order (``ordered``, or 0), and the characters of the
-    ordered window if any, else of the unordered one."""
+    the smallest holding them in query order (``ordered``, or 0), and the first and last
+    position of the ordered window if any, else of the unordered one."""
 
     k: int
     found: int = 0
     span: int = 0
     ordered: int = 0
-    start: int = 0
-    end: int = 0
+    lo: int = 0
+    hi: int = 0
     exact: float = 0.0  # share of the words inside the window in the very form typed
 
     @property
@@ -491,26 +511,18 @@ class Window:
         return close + EXACT_WINDOW_WEIGHT * self.exact
 
     @staticmethod
-    def of(lists: list[list[tuple[int, int, int]]], k: int) -> Window:
-        """From each word's sorted (position, startchar, endchar) occurrences, in query order."""
-        present = [occ for occ in lists if occ]
+    def of(lists: list[list[int]], k: int) -> Window:
+        """From each word's sorted positions, in query order."""
+        present = [positions for positions in lists if positions]
         w = Window(k, len(present))
         if len(present) < 2:
             return w
-        positions = [[o[0] for o in occ] for occ in present]
-        w.span, lo, hi = smallest_window(positions)
-        w.start, w.end = _chars(present, lo, hi)
+        w.span, w.lo, w.hi = smallest_window(present)
         if len(present) == len(lists):
-            w.ordered, lo, hi = ordered_window(positions)
+            w.ordered, lo, hi = ordered_window(present)
             if w.ordered:
-                w.start, w.end = _chars(present, lo, hi)
+                w.lo, w.hi = lo, hi
         return w
-
-
-def _chars(lists: list[list[tuple[int, int, int]]], lo: int, hi: int) -> tuple[int, int]:
-    starts = [o[1] for occ in lists for o in occ if o[0] == lo]
-    ends = [o[2] for occ in lists for o in occ if o[0] == hi]
-    return min(starts), max(ends)
 
 
 def smallest_window(lists: list[list[int]]) -> tuple[int, int, int]:

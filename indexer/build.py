@@ -37,6 +37,9 @@ WINDOW = 16 * BATCH
 # Postings a worker holds in memory before it spills them to a sorted run on disk (~100 bytes
 # each); the runs are merged into the worker's one segment at the end.
 SEGMENT_POSTINGS = 1_500_000
+# With entities the NER model and its work share the worker (~100 MB): a smaller budget keeps
+# the worker under 500 MB.
+SEGMENT_POSTINGS_WITH_ENTITIES = 900_000
 
 
 class BuildError(RuntimeError):
@@ -218,7 +221,8 @@ class _SegmentWriting:
                 )
             analysed = {name: index_occurrences(doc[name]) for name in self.fields if name in doc}
             self._builder.add(doc, analysed)
-        if self._builder is not None and self._builder.postings >= SEGMENT_POSTINGS:
+        budget = SEGMENT_POSTINGS if self.cache is None else SEGMENT_POSTINGS_WITH_ENTITIES
+        if self._builder is not None and self._builder.postings >= budget:
             self._builder.spill()
         # The postings held so far are millions of long-lived objects without cycles: out of
         # the collector's sight they cost nothing, in it each full collection walked them all

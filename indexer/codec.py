@@ -18,6 +18,7 @@ import zlib
 from array import array
 from collections.abc import Iterator
 from itertools import groupby
+from operator import itemgetter
 from pickle import dumps
 
 from whoosh.codec.whoosh3 import (
@@ -30,6 +31,7 @@ from whoosh.codec.whoosh3 import (
     W3TermInfo,
     _lenfield,
 )
+from whoosh.filedb.filetables import _lengths as _HASH_LENGTHS
 from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort, unpack_int
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
@@ -118,6 +120,14 @@ class _TermPostings:
         self.counts = array("I")
         self.positions = array("I")
 
+    @staticmethod
+    def of(docs: bytes, weights: bytes, values: list[bytes], counts: bytes, positions: bytes
+           ) -> _TermPostings:
+        p = _TermPostings.__new__(_TermPostings)
+        p.docs, p.weights, p.values = array("I", docs), array("f", weights), values
+        p.counts, p.positions = array("I", counts), array("I", positions)
+        return p
+
 
 class SegmentBuilder:
     """Writes one segment of documents whose text fields are already analysed.
@@ -173,7 +183,10 @@ class SegmentBuilder:
             postings.weights.append(len(found) * boost)
             postings.values.append(encode_characters(found))
             postings.counts.append(len(found))
-            postings.positions.extend([o[0] for o in found])
+            if len(found) == 1:  # most terms occur once in an article
+                postings.positions.append(found[0][0])
+            else:
+                postings.positions.extend([o[0] for o in found])
             length += len(found)
         self.postings += len(occurrences)
         if field.scorable:
@@ -231,7 +244,9 @@ class SegmentBuilder:
             for term in sorted(terms):
                 p = terms.pop(term)
                 if len(p.docs) < encoder.blocklimit:
-                    yield name, term, None, (p.docs, p.weights, p.values, p.counts, p.positions)
+                    # As bytes: a pickled bytes object costs a copy, a pickled array much more.
+                    yield name, term, None, (p.docs.tobytes(), p.weights.tobytes(), p.values,
+                                             p.counts.tobytes(), p.positions.tobytes())
                 else:
                     yield name, term, *encoder.encode(p)
 
@@ -242,21 +257,28 @@ class SegmentBuilder:
         zero, are joined as they are, clearing the «last block» mark of every piece but the
         final one."""
         streams = [_read_run(path) for path in self._runs] + [self._encoded_terms()]
-        merged = heapq.merge(*streams, key=lambda record: (record[0], record[1]))
+        key = itemgetter(0, 1)
+        merged = heapq.merge(*streams, key=key) if len(streams) > 1 else streams[0]
         encoder: _BlockEncoder | None = None
-        for (name, term), group in groupby(merged, key=lambda record: (record[0], record[1])):
+        for (name, term), group in groupby(merged, key=key):
             if encoder is None or encoder.name != name:
                 encoder = _BlockEncoder(self.schema[name], self._lengths.get(name), name)
+            records = list(group)
+            if len(records) == 1:  # most terms: in one run only
+                _, _, stats, payload = records[0]
+                yield name, term, (stats, payload) if stats is not None else encoder.encode(
+                    _TermPostings.of(*payload))
+                continue
             pieces: list[_Piece] = []
             raw: _TermPostings | None = None
-            for _, _, stats, payload in group:
+            for _, _, stats, payload in records:
                 if stats is None:
                     raw = raw or _TermPostings()
-                    raw.docs.extend(payload[0])
-                    raw.weights.extend(payload[1])
+                    raw.docs.frombytes(payload[0])
+                    raw.weights.frombytes(payload[1])
                     raw.values.extend(payload[2])
-                    raw.counts.extend(payload[3])
-                    raw.positions.extend(payload[4])
+                    raw.counts.frombytes(payload[3])
+                    raw.positions.frombytes(payload[4])
                     continue
                 if raw is not None:
                     pieces.append(encoder.encode(raw))
@@ -337,7 +359,7 @@ _Stats = tuple[float, int, int | None, int, float, int, int]
 # occurrences per posting and their positions (uint32)).
 _Piece = tuple[_Stats, tuple[bytes, int, bytes, bytes, bytes, bytes, bytes, bytes]]
 # A run's record of one term: (field, term, *piece), or (field, term, None, (docs, weights,
-# values, counts, positions)) for a term of less than a block.
+# values, counts, positions)) for a term of less than a block, the arrays as bytes.
 _Record = tuple
 
 
@@ -402,6 +424,7 @@ class _TermWriter:
         self.postfile = writer._postfile
         self.offset = self.postfile.tell()
         self.tindex = writer._tindex
+        self.tindex_at = self.tindex.dbfile.tell()
         self.prefix = pack_ushort(writer._fieldid)
         self.arrays = arrays
 
@@ -413,9 +436,23 @@ class _TermWriter:
             0, weight, total, length_to_byte(minlength) if minlength is not None else 0,
             length_to_byte(maxlength), maxweight, first, last,
         )
-        self.tindex.add(self.prefix + tbytes, info + pack_long(self.offset) + pack_int(len(data)))
+        self._add_term(self.prefix + tbytes, info + pack_long(self.offset) + pack_int(len(data)))
         self.arrays.add(self.offset, piece)
         self.offset += len(data)
+
+    def _add_term(self, key: bytes, value: bytes) -> None:
+        """``OrderedHashWriter.add``, keeping the file position here: its two ``tell()`` calls
+        per term were a sixteenth of writing a segment."""
+        t = self.tindex
+        if key <= t.lastkey:
+            raise ValueError(f"Keys must increase: {t.lastkey!r}..{key!r}")
+        record = _HASH_LENGTHS.pack(len(key), len(value)) + key + value
+        t.index.append(self.tindex_at)
+        t.dbfile.write(record)
+        h = t.hashfn(key)
+        t.buckets[h & 255].append((h, self.tindex_at))
+        t.lastkey = key
+        self.tindex_at += len(record)
 
 
 class _BlockEncoder:

@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/scale.py [--sizes 10000,100000] [--entity-sizes 10000]
                                     [--workers N] [--format txt] [--latency]
+                                    [--modes plain,update,cold,warm]
 
 For every size N it makes (or reuses) a corpus of N articles with ``bench/make_corpus.py``
 under ``bench/out/scale/corpus-N-sSEED-FORMAT/`` (git-ignored), then measures, each in a fresh
@@ -138,6 +139,8 @@ def main() -> int:
     parser.add_argument("--latency", action="store_true",
                         help="Also time searches (bench/search_latency.py:measure_latency).")
     parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--modes", default=",".join(MODES),
+                        help="Modes to run, of plain,update,cold,warm (default: all that apply).")
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -154,9 +157,12 @@ def main() -> int:
     for size in sizes:
         archive, info = corpus(size, args.seed, args.format)
         instance = OUT / f"instance-{size}"
-        shutil.rmtree(instance, ignore_errors=True)
+        wanted = [m for m in args.modes.split(",") if m in MODES]
+        if "plain" in wanted:
+            shutil.rmtree(instance, ignore_errors=True)
         index = instance / "index"
-        modes = ["plain", "update"] + (["cold", "warm"] if size in entity_sizes else [])
+        modes = [m for m in ("plain", "update") if m in wanted] + (
+            [m for m in ("cold", "warm") if m in wanted] if size in entity_sizes else [])
         for mode in modes:
             if mode == "cold":
                 drop_entity_cache(index)

@@ -43,6 +43,7 @@ def test_segment_builder_matches_whoosh_writer(
     the builder still writes one segment, with the postings Whoosh's writer writes."""
     if spill_after is not None:
         monkeypatch.setattr(build, "SEGMENT_POSTINGS", spill_after)
+        monkeypatch.setattr(build, "SEGMENT_POSTINGS_WITH_ENTITIES", spill_after)
     monkeypatch.setattr(codec, "BLOCK_LIMIT", block_limit)
     archive = tmp_path / "archive"
     archive.mkdir()

@@ -1,6 +1,7 @@
 """Search latency on the ~9,000 real articles of ../shared/corpora (NG + RT + Meduza).
 
     .venv/bin/python bench/search_latency.py [--queries 300] [--rounds 2] [--profile]
+    .venv/bin/python bench/search_latency.py --http INDEX    (the scale mix over real HTTP)
 
 Builds the index once into bench/out/index (reused when present), then times a fixed set of
 queries — single words, 2–4 word queries, phrases, with and without filters — each with 10
@@ -247,12 +248,55 @@ def measure_latency(index: Path, queries: int = 300) -> dict:
     return result
 
 
+def http_latency(index: Path, queries: int = 300) -> dict:
+    """Latency (ms) of the scale mix over real HTTP, one request at a time, against
+    ``muragat-web`` (waitress, as in production) serving ``index`` on loopback, with a fresh
+    keep-alive connection; first (cold) and second round."""
+    import http.client
+
+    import numpy as np
+    from load import HOST, OUT, free_port, start_server
+
+    from indexer.search import Searcher
+
+    mix = scale_queries(Searcher(index), queries)
+    port = free_port()
+    OUT.mkdir(parents=True, exist_ok=True)
+    proc = start_server(index, port, 8, OUT / "http-latency.log")
+    result: dict = {"queries": len(mix)}
+    try:
+        conn = http.client.HTTPConnection(HOST, port, timeout=60)
+        for r in (1, 2):
+            times = []
+            for q in mix:
+                t = time.perf_counter()
+                conn.request("GET", "/api/search?" + urlencode(q))
+                response = conn.getresponse()
+                response.read()
+                times.append(time.perf_counter() - t)
+                assert response.status == 200, (response.status, q)
+            a = np.array(times) * 1000
+            result[f"http_round{r}"] = {"p50": round(float(np.percentile(a, 50)), 1),
+                                        "p95": round(float(np.percentile(a, 95)), 1),
+                                        "max": round(float(a.max()), 1)}
+        conn.close()
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--profile", action="store_true", help="pyinstrument the last round")
+    parser.add_argument("--http", type=Path, default=None, metavar="INDEX",
+                        help="only time the scale mix over real HTTP against INDEX")
     args = parser.parse_args()
+    if args.http is not None:
+        print(json.dumps(http_latency(args.http, args.queries)))
+        return
     skip_without_corpus()
     index = corpus_index()
 

@@ -36,6 +36,7 @@ from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort, unpack_in
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from indexer.analysis import Occurrences
+from indexer.schema import ENTITY_FIELDS
 
 # Blocks with fewer postings than this are not compressed.
 MIN_COMPRESSED_POSTINGS = 16
@@ -295,6 +296,7 @@ class SegmentBuilder:
         self._perdoc.close()
         writer = self.codec.field_writer(self.storage, self.segment)
         arrays = PostingArrays(self.storage.folder, self.segment.segid)
+        facets: dict[str, tuple[list[str], array, list[bytes]]] = {}
         field_name: str | None = None
         write = None
         try:
@@ -306,11 +308,17 @@ class SegmentBuilder:
                     writer.start_field(name, self.schema[name])
                     write = _TermWriter(writer, arrays).write
                 write(term.encode("utf-8"), piece)
+                if name in ENTITY_FIELDS:
+                    values, counts, docs = facets.setdefault(name, ([], array("I"), []))
+                    values.append(term)
+                    counts.append(piece[0][1])
+                    docs.append(piece[1][2])
             if field_name is not None:
                 writer.finish_field()
             writer.close()
         finally:
             arrays.close()
+        write_facets(self.storage.folder, self.segment.segid, facets)
         for path in self._runs:
             os.remove(path)
         self._runs = []
@@ -414,6 +422,34 @@ class PostingArrays:
         self._data.close()
         with open(self._index_path, "wb") as f:
             f.write(self._rows.tobytes())
+
+
+FACETS = ".facets"
+
+
+def write_facets(folder: str, segid: str,
+                 facets: dict[str, tuple[list[str], array, list[bytes]]]) -> None:
+    """``<segid>.facets``: each entity field's values (in term order), the postings of each and
+    their docnums (uint32), so that opening the index reads every article's facet values at
+    once instead of each value's postings (80,000 values at 100,000 articles: seconds)."""
+    data = {name: (values, counts.tobytes(), b"".join(docs))
+            for name, (values, counts, docs) in facets.items()}
+    with open(os.path.join(folder, segid + FACETS), "wb") as f:
+        pickle.dump((FACETS_VERSION, data), f, pickle.HIGHEST_PROTOCOL)
+
+
+def read_facets(folder: str, segid: str) -> dict[str, tuple[list[str], bytes, bytes]] | None:
+    """What ``write_facets`` wrote for a segment; None when it has no such file (a segment
+    written by Whoosh, as ``index update`` writes them) or one of another version."""
+    path = os.path.join(folder, segid + FACETS)
+    if not os.path.exists(path):
+        return None
+    with open(path, "rb") as f:
+        version, data = pickle.load(f)
+    return data if version == FACETS_VERSION else None
+
+
+FACETS_VERSION = 1
 
 
 class _TermWriter:

@@ -28,7 +28,7 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.filedb.filestore import FileStorage
 from whoosh.reading import TermNotFound
 
-from indexer.codec import PostingArrays
+from indexer.codec import PostingArrays, read_facets
 from indexer.schema import ENTITY_FIELDS
 
 TEXT_FIELDS = ("title", "body")
@@ -257,6 +257,22 @@ class Facet:
         return [self.values[i] for i in self.indices[lo:hi]]
 
 
+def _leaf_values(leaf, name: str) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """An entity field's values in one segment, with the local docnums and value index of
+    every posting, read value by value."""
+    try:
+        values = list(leaf.field_terms(name)) if name in leaf.schema else []
+    except TermNotFound:
+        values = []
+    docs: list[int] = []
+    vids: list[int] = []
+    for i, value in enumerate(values):
+        ids = list(leaf.postings(name, value).all_ids())
+        docs += ids
+        vids += [i] * len(ids)
+    return values, np.array(docs, np.int64), np.array(vids, np.int64)
+
+
 def _joined_positions(parts: list[Callable[[], tuple[np.ndarray, np.ndarray]]]
                       ) -> Callable[[], tuple[np.ndarray, np.ndarray]]:
     """One term's positions over its segments: (indptr over its rows, positions)."""
@@ -356,22 +372,31 @@ class IndexView:
         return Facet(values, codes=codes)
 
     def _entity_facet(self, name: str) -> Facet:
-        """Doc → value ids in CSR form, built from the postings of the entity field."""
-        values = sorted({t for t in self.reader.field_terms(name)}) if name in self.reader.schema \
-            else []
-        docs: list[np.ndarray] = []
-        vids: list[np.ndarray] = []
-        for vid, value in enumerate(values):
-            p = self.postings(name, value, cache=False)
-            docs.append(p.docs)
-            vids.append(np.full(len(p.docs), vid, np.int32))
-        if docs:
-            all_docs = np.concatenate(docs)
-            all_vids = np.concatenate(vids)
-            order = np.lexsort((all_vids, all_docs))
-            all_docs, all_vids = all_docs[order], all_vids[order]
-        else:
-            all_docs = all_vids = np.zeros(0, np.int32)
+        """Doc → value ids in CSR form: from each segment's facets file where it has one, else
+        from the postings of the entity field's values in that segment."""
+        parts: list[tuple[list[str], np.ndarray, np.ndarray]] = []
+        for leaf, base in self.leaves:
+            found = read_facets(str(self.build), leaf.segment().segid)
+            if found is not None:
+                values, counts, docs = found.get(name, ([], b"", b""))
+                local = np.frombuffer(docs, np.uint32).astype(np.int64)
+                vids = np.repeat(np.arange(len(values)), np.frombuffer(counts, np.uint32))
+            else:
+                values, local, vids = _leaf_values(leaf, name)
+            parts.append((values, local + base, vids))
+        values = sorted({v for vals, _, _ in parts for v in vals})
+        index = {v: i for i, v in enumerate(values)}
+        docs = [np.zeros(0, np.int64)]
+        ids = [np.zeros(0, np.int64)]
+        for vals, d, vids in parts:
+            if len(vals):
+                docs.append(d)
+                ids.append(np.array([index[v] for v in vals], np.int64)[vids])
+        all_docs, all_vids = np.concatenate(docs), np.concatenate(ids)
+        keep = self.alive[all_docs]
+        all_docs, all_vids = all_docs[keep], all_vids[keep].astype(np.int32)
+        order = np.lexsort((all_vids, all_docs))
+        all_docs, all_vids = all_docs[order], all_vids[order]
         indptr = np.zeros(self.n + 1, np.int64)
         np.cumsum(np.bincount(all_docs, minlength=self.n), out=indptr[1:])
         return Facet(values, indptr=indptr, indices=all_vids)

@@ -112,3 +112,57 @@ def test_array_postings_skip_deleted_documents(small_blocks_index: Path, tmp_pat
         assert checked > 50
     finally:
         view.close()
+
+
+def test_facet_files_equal_the_entity_postings(built_index: Path) -> None:
+    """Each rebuilt segment's facets file holds what its entity fields' postings hold."""
+    from indexer.codec import read_facets
+    from indexer.schema import ENTITY_FIELDS
+    from indexer.view import _leaf_values
+
+    view = IndexView(generations.target(built_index), "facets")
+    try:
+        seen = 0
+        for leaf, _ in view.leaves:
+            found = read_facets(str(view.build), leaf.segment().segid)
+            assert found is not None
+            for name in ENTITY_FIELDS:
+                values, docs, vids = _leaf_values(leaf, name)
+                file_values, counts, file_docs = found.get(name, ([], b"", b""))
+                assert file_values == values
+                assert np.frombuffer(file_docs, np.uint32).tolist() == docs.tolist()
+                assert np.repeat(np.arange(len(values)), np.frombuffer(counts, np.uint32)
+                                 ).tolist() == vids.tolist()
+                seen += len(values)
+        assert seen > 50
+        persons = view.facets["persons"]
+        for docnum in range(view.n):  # the CSR lists each article's stored persons
+            stored = {v for v in view.stored(docnum).get("persons", "").split(",") if v}
+            assert set(persons.of_doc(docnum)) == stored
+    finally:
+        view.close()
+
+
+def test_person_facet_after_update(tmp_path: Path) -> None:
+    """After ``index update`` (a segment written by Whoosh, without a facets file, and the
+    replaced article deleted from the rebuilt one) the person facet is exact."""
+    from indexer.build import update
+    from indexer.search import Searcher, SearchRequest
+
+    archive = tmp_path / "archive"
+    (archive / "a").mkdir(parents=True)
+    one = archive / "a" / "one.txt"
+    one.write_text("date 2020-01-01\n\nПрезидент Касым-Жомарт Токаев посетил Астану.\n")
+    (archive / "a" / "two.txt").write_text(
+        "date 2020-01-02\n\nКасым-Жомарт Токаев встретился с Владимиром Путиным в Москве.\n")
+    index = tmp_path / "instance" / "index"
+    rebuild(archive, index, workers=1, entities=True)
+
+    def persons() -> dict[str, int]:
+        result = Searcher(index).search(SearchRequest())
+        return {v["value"]: v["count"] for v in result.facets["persons"]}
+
+    assert persons() == {"Касым-Жомарт Токаев": 2, "Владимир Путин": 1}
+    one.write_text("date 2020-01-01\n\nПремьер-министр Алихан Смаилов посетил Астану.\n")
+    update(archive, index, workers=1, entities=True)
+    assert persons() == {"Касым-Жомарт Токаев": 1, "Владимир Путин": 1, "Алихан Смаилов": 1}

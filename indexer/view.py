@@ -312,7 +312,8 @@ class IndexView:
         self._stored: OrderedDict[int, dict] = OrderedDict()
         self._read_columns()
         self._read_lengths()
-        self.facets = {name: self._entity_facet(name) for name in ENTITY_FIELDS}
+        files = [read_facets(str(build), leaf.segment().segid) for leaf, _ in self.leaves]
+        self.facets = {name: self._entity_facet(name, files) for name in ENTITY_FIELDS}
         self.facets["source"] = self._column_facet(self._column("source"))
         info = build / "muragat-build.json"
         self.build_info = json.loads(info.read_text()) if info.exists() else {}
@@ -371,12 +372,11 @@ class IndexView:
         codes[~self.alive] = -1
         return Facet(values, codes=codes)
 
-    def _entity_facet(self, name: str) -> Facet:
-        """Doc → value ids in CSR form: from each segment's facets file where it has one, else
-        from the postings of the entity field's values in that segment."""
+    def _entity_facet(self, name: str, files: list[dict | None]) -> Facet:
+        """Doc → value ids in CSR form: from each segment's facets file (``files``, read once
+        per view) where it has one, else from the postings of the field's values there."""
         parts: list[tuple[list[str], np.ndarray, np.ndarray]] = []
-        for leaf, base in self.leaves:
-            found = read_facets(str(self.build), leaf.segment().segid)
+        for (leaf, base), found in zip(self.leaves, files, strict=True):
             if found is not None:
                 values, counts, docs = found.get(name, ([], b"", b""))
                 local = np.frombuffer(docs, np.uint32).astype(np.int64)

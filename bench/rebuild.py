@@ -2,8 +2,8 @@
 
     python bench/rebuild.py [--limit N] [--workers 2] [--modes plain,cold,warm]
 
-Builds an archive of symlinks to the NG, RT and Meduza JSON Lines files (about 9,000 articles
-of ~6,000 characters), then times ``indexer.build.rebuild`` in a fresh process per mode:
+Copies the NG, RT and Meduza JSON Lines files into one archive file (about 9,000 articles of
+~6,000 characters), then times ``indexer.build.rebuild`` in a fresh process per mode:
 ``plain`` (--no-entities), ``cold`` (entities, empty cache), ``warm`` (entities, cache full).
 Prints articles/s, peak memory of the main process and of the largest worker, index size and
 CPU time per article (user + system, the main process and its workers: steadier than wall time

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -59,13 +61,24 @@ def corpus_index() -> Path:
         archive = OUT / "archive"
         archive.mkdir(parents=True, exist_ok=True)
         for name, path in FILES.items():
-            link = archive / name
-            if not link.exists():
-                link.symlink_to(path)
+            place(path, archive / name)
         print(f"building the benchmark index into {INDEX} (once; a few minutes) …", flush=True)
         report = rebuild(archive, INDEX, entities=False)
         print(f"  {report.articles} articles in {report.seconds:.0f} s", flush=True)
     return INDEX
+
+
+def place(source: Path, dest: Path) -> None:
+    """Put a corpus file into the benchmark archive: a hard link, or a copy across file
+    systems (not a symbolic link: the indexer reads nothing that leads out of the archive)."""
+    if dest.is_symlink():
+        dest.unlink()
+    if dest.exists():
+        return
+    try:
+        os.link(source, dest)
+    except OSError:
+        shutil.copyfile(source, dest)
 
 
 def articles() -> list[dict]:

@@ -67,8 +67,7 @@ def iter_archive(
     """
     report = report if report is not None else ReadReport()
     seen: dict[str, str] = {}
-    for path in archive_files(root, report):
-        rel = path.relative_to(root).as_posix()
+    for path, rel in archive_files(root, report):
         stamp = file_stamp(path, rel)
         if unchanged is not None and stamp and unchanged(rel, stamp):
             continue
@@ -83,38 +82,82 @@ def iter_archive(
             yield item
 
 
-def archive_files(root: Path, report: ReadReport) -> Iterator[Path]:
-    """Article files below ``root`` in sorted order; unreadable folders are reported."""
-    if not root.is_dir():
+def archive_files(root: Path, report: ReadReport) -> Iterator[tuple[Path, str]]:
+    """Article files below ``root`` in sorted order, as (real path, path relative to the
+    root); unreadable folders are reported.
+
+    The archive is a jail: only files whose real path lies inside the archive's real root are
+    yielded (``root`` itself may be a link; its target is the root). A link leading out of the
+    archive (to ``/etc/passwd``, ``../../secret.txt``) is reported and skipped, never read:
+    the indexer often runs as root, and whatever it indexes the web app publishes. Links to
+    folders are not followed at all.
+    """
+    real_root = os.path.realpath(root)
+    if not os.path.isdir(real_root):
         report.problems.append(Problem(str(root), "archive folder does not exist"))
         return
 
     def on_error(err: OSError) -> None:
         report.problems.append(Problem(str(err.filename), f"cannot read folder: {err.strerror}"))
 
-    for folder, dirs, files in os.walk(root, onerror=on_error):
+    for folder, dirs, files in os.walk(real_root, onerror=on_error):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             if name.startswith(".") or NOT_ARTICLES.match(name):
                 continue
-            if name.endswith(ARTICLE_SUFFIXES):
-                yield Path(folder) / name
+            if not name.endswith(ARTICLE_SUFFIXES):
+                continue
+            path = os.path.join(folder, name)
+            rel = os.path.relpath(path, real_root).replace(os.sep, "/")
+            real = os.path.realpath(path)
+            if os.path.commonpath([real_root, real]) != real_root:
+                report.problems.append(Problem(rel, "outside the archive: a link leading out "
+                                                    "of the archive folder is not read"))
+                continue
+            yield Path(real), rel
+
+
+def _open_regular(path: Path):
+    """A binary file object of ``path``, which must be a regular file and not a link.
+
+    Opened without following a link in its last part (``path`` is already resolved, so a link
+    put there since is refused) and without blocking (a FIFO would block the open); anything
+    but a regular file (a FIFO, a socket, a device such as ``/dev/zero``) raises ``_NotRegular``.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise _NotRegular(path)
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+class _NotRegular(OSError):
+    """An archive entry that is not a regular file."""
 
 
 def read_file(path: Path, rel: str, report: ReadReport) -> Iterator[Article | Problem]:
     """The articles of one archive file (one for ``.txt``, many for JSON Lines)."""
     try:
-        # A FIFO would block the read, a device (a link to /dev/zero) never end it.
-        if not stat.S_ISREG(path.stat().st_mode):
-            yield Problem(rel, "not a regular file")
-            return
-        if not path.name.endswith(".txt"):
-            yield from read_jsonl(path, rel, report)
-            return
-        data = path.read_bytes()
+        f = _open_regular(path)
+    except _NotRegular:
+        yield Problem(rel, "not a regular file")
+        return
     except OSError as err:
         yield Problem(rel, f"cannot read file: {err.strerror or err}")
         return
+    with f:
+        if not path.name.endswith(".txt"):
+            yield from read_jsonl(f, path.name, rel, report)
+            return
+        try:
+            data = f.read()
+        except OSError as err:
+            yield Problem(rel, f"cannot read file: {err.strerror or err}")
+            return
     text, encoding, problem = decode(data)
     if problem:
         yield Problem(rel, problem)
@@ -129,12 +172,12 @@ def _count_encoding(report: ReadReport, encoding: str) -> None:
     report.encodings[encoding] = report.encodings.get(encoding, 0) + 1
 
 
-def read_jsonl(path: Path, rel: str, report: ReadReport) -> Iterator[Article | Problem]:
-    """A JSON Lines file, streamed line by line so that a large file is never held whole."""
-    opener = gzip.open if path.name.endswith(".gz") else open
+def read_jsonl(raw, name: str, rel: str, report: ReadReport) -> Iterator[Article | Problem]:
+    """A JSON Lines file (``raw``: the open file, ``name``: its name), streamed line by line
+    so that a large file is never held whole."""
     encodings: set[str] = set()
     try:
-        with opener(path, "rb") as f:
+        with gzip.GzipFile(fileobj=raw, mode="rb") if name.endswith(".gz") else raw as f:
             head = f.peek(8192)[:8192] if hasattr(f, "peek") else b""
             if b"\x00" in head:
                 yield Problem(rel, "binary file (NUL bytes)")
@@ -143,6 +186,9 @@ def read_jsonl(path: Path, rel: str, report: ReadReport) -> Iterator[Article | P
             yield from parse_jsonl(lines, rel)
     except (EOFError, gzip.BadGzipFile, zlib.error) as err:
         yield Problem(rel, f"not a valid gzip file: {err}")
+        return
+    except OSError as err:
+        yield Problem(rel, f"cannot read file: {err.strerror or err}")
         return
     if not encodings:
         yield Problem(rel, "empty file")

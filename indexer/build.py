@@ -15,6 +15,7 @@ import queue
 import shutil
 import time
 import traceback
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -94,7 +95,7 @@ def count_articles(root: Path) -> int:
     from indexer.archive import archive_files
 
     total = 0
-    for path in archive_files(root, ReadReport()):
+    for path, _ in archive_files(root, ReadReport()):
         if not path.is_file():  # a FIFO would block the count
             continue
         if path.name.endswith(".txt"):
@@ -104,7 +105,7 @@ def count_articles(root: Path) -> int:
         try:
             with opener(path, "rb") as f:
                 total += sum(1 for line in f if line.strip())
-        except (OSError, EOFError):
+        except (OSError, EOFError, zlib.error):
             continue
     return total
 

@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from indexer import entities  # noqa: E402
 from indexer.entities import Mention  # noqa: E402
+from indexer.entities.chunks import ner_spans  # noqa: E402
 
 CORPORA = ROOT.parent / "shared" / "corpora"
 C5_KINDS = {"PER": "PER", "ORG": "ORG", "MEDIA": "ORG", "LOC": "LOC", "GEOPOLIT": "LOC"}
@@ -110,7 +111,7 @@ def _key(name: str) -> str:
 
 def _raw_extract_many(texts: list[str]) -> list[list]:
     """The model's spans without clean-up, through the same normaliser (baseline)."""
-    spans = entities._ner_spans(texts)
+    spans = ner_spans(texts)
     return [entities.canonicalise(t, s) for t, s in zip(texts, spans, strict=True)]
 
 

@@ -39,8 +39,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench"), str(ROOT / "tests")]
 
 from whoosh import index as whoosh_index  # noqa: E402
 
-from indexer import generations  # noqa: E402
-from indexer.lock import LockedError, WriterLock  # noqa: E402
+from indexer.build.lock import LockedError, WriterLock  # noqa: E402
+from indexer.store import generations  # noqa: E402
 
 WORK = ROOT / "bench" / "out" / "faults"
 RESULTS: list[tuple[str, str, str]] = []

@@ -33,7 +33,7 @@ MIN_SENTENCE_WORDS = 6
 
 def other_form(word: str, rng: random.Random) -> str | None:
     """The word in another grammatical form of the same lexeme (None when it has none)."""
-    from indexer.analysis import morph
+    from indexer.text.morphology import morph
 
     lower = word.lower()
     parse = morph().parse(lower)[0]
@@ -108,8 +108,7 @@ def main() -> None:
     skip_without_corpus()
     index = corpus_index()
 
-    from indexer import engine
-    from indexer.search import Searcher
+    from indexer.search import Searcher, proximity, scoring
 
     searcher = Searcher(index)
     # Articles the index skipped (e.g. unreadable records) cannot be known items.
@@ -119,17 +118,18 @@ def main() -> None:
     settings = [("Muragat (BM25F + exact form + proximity + sentences)", {})]
     if args.compare:
         settings.append(("plain BM25 over lemmas", {"PROX_WEIGHT": 0.0, "EXACT_WEIGHT": 0.0}))
-    defaults = {name: getattr(engine, name) for name in ("PROX_WEIGHT", "EXACT_WEIGHT")}
+    module_of = {"PROX_WEIGHT": proximity, "EXACT_WEIGHT": scoring}
+    defaults = {name: getattr(module, name) for name, module in module_of.items()}
     print(f"{len(items)} known items (seed {args.seed}) on {searcher.stats()['articles']} articles")
     for label, changes in settings:
         for name, value in {**defaults, **changes}.items():
-            setattr(engine, name, value)
+            setattr(module_of[name], name, value)
         same, t1 = mrr(searcher, items, 1)
         changed, t2 = mrr(searcher, items, 2)
         print(f"{label:45s} MRR@10 same forms {same:.3f}   changed forms {changed:.3f}   "
               f"({(t1 + t2) / 2 * 1000:.1f} ms/query)")
     for name, value in defaults.items():
-        setattr(engine, name, value)
+        setattr(module_of[name], name, value)
 
 
 if __name__ == "__main__":

@@ -221,7 +221,7 @@ def start_server(index: Path, port: int, threads: int, log: Path) -> subprocess.
 
 def make_twin(index: Path) -> Path:
     """``bench/out/load/index``: a link to a build of hard links to ``index``'s live build."""
-    from indexer import generations
+    from indexer.store import generations
 
     live = generations.target(index)
     if live is None:
@@ -364,7 +364,7 @@ def subset_archive(every: int) -> Path:
 
 def archive_ids(archive: Path, limit: int) -> list[str]:
     """The ids of up to ``limit`` articles of an archive, read as the indexer reads them."""
-    from indexer.archive import iter_archive
+    from indexer.ingest import iter_archive
     from indexer.records import Article, ReadReport
 
     ids: list[str] = []

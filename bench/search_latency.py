@@ -54,8 +54,8 @@ def skip_without_corpus() -> None:
 
 def corpus_index() -> Path:
     """The benchmark index (built on first use into bench/out/index)."""
-    from indexer import generations
     from indexer.build import rebuild
+    from indexer.store import generations
 
     if generations.target(INDEX) is None:
         archive = OUT / "archive"
@@ -95,7 +95,8 @@ def articles() -> list[dict]:
 
 def content_words(sentence: str) -> list[str]:
     """Words of a sentence worth searching for (no function words, not too short)."""
-    from indexer.analysis import WORD_RE, morph
+    from indexer.text.morphology import morph
+    from indexer.text.tokens import WORD_RE
 
     words = []
     for m in WORD_RE.finditer(sentence):

@@ -14,7 +14,8 @@ import click
 
 from indexer import config
 from indexer.build import BuildError, BuildReport, count_articles, rebuild, rollback, update
-from indexer.lock import LockedError
+from indexer.build.lock import LockedError
+from indexer.catalog import FACET_KINDS, SORT_NAMES
 
 archive_option = click.option(
     "--archive", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -193,7 +194,7 @@ def stats_command(index, as_json) -> None:
     if stats.get("build_seconds"):
         click.echo(f"build time: {stats['build_seconds']} s")
     click.echo("per year: " + ", ".join(f"{y['key']} {y['count']}" for y in stats["years"]))
-    for name in ("sources", "persons", "organisations", "locations"):
+    for name in [k.name for k in sorted(FACET_KINDS, key=lambda k: k.entity is not None)]:
         values = stats.get(name) or []
         click.echo(f"{name}: " + (", ".join(f"{v['value']} ({v['count']})" for v in values)
                                   or "—"))
@@ -203,7 +204,7 @@ def stats_command(index, as_json) -> None:
 @click.argument("query", nargs=-1)
 @index_option
 @click.option("--limit", type=click.IntRange(1, 100), default=10, help="Hits to show.")
-@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance")
+@click.option("--sort", type=click.Choice(SORT_NAMES), default="relevance")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON of the web API.")
 def search_command(query, index, limit, sort, as_json) -> None:
     """Search the index as the web does: index search конституция референдум"""

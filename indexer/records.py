@@ -52,3 +52,7 @@ class ReadReport:
 
     problems: list[Problem] = field(default_factory=list)
     encodings: dict[str, int] = field(default_factory=dict)
+
+    def count_encoding(self, encoding: str) -> None:
+        """One more file (or JSON Lines file) read in ``encoding``."""
+        self.encodings[encoding] = self.encodings.get(encoding, 0) + 1

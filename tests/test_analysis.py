@@ -6,13 +6,8 @@ import pickle
 
 import pytest
 
-from indexer.analysis import (
-    LEMMA_MARK,
-    any_form_terms,
-    lemma_analyzer,
-    positions,
-    surface_analyzer,
-)
+from indexer.text.analyzer import lemma_analyzer, positions, surface_analyzer
+from indexer.text.morphology import LEMMA_MARK, any_form_terms
 
 ANALYZER = lemma_analyzer()
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.archive import derive_title, iter_archive
+from indexer.ingest import iter_archive
+from indexer.ingest.leads import derive_title
 from indexer.records import Article, Problem, ReadReport
 
 ROOT = Path(__file__).resolve().parent.parent

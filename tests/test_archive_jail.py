@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.archive import iter_archive
 from indexer.build import count_articles, rebuild
+from indexer.ingest import iter_archive
 from indexer.records import Article, Problem, ReadReport
 from web import create_app
 

@@ -13,10 +13,10 @@ import pytest
 from whoosh import index as whoosh_index
 from whoosh.query import Or, Term
 
-from indexer import generations
-from indexer.analysis import any_form_terms
 from indexer.build import BUILD_INFO, BuildError, rebuild, rollback, update
-from indexer.lock import LockedError, WriterLock
+from indexer.build.lock import LockedError, WriterLock
+from indexer.store import generations
+from indexer.text.morphology import any_form_terms
 
 ROOT = Path(__file__).resolve().parent.parent
 

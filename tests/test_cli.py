@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from indexer import generations
+from indexer.build.lock import WriterLock
 from indexer.cli import main
-from indexer.lock import WriterLock
+from indexer.store import generations
 
 
 @pytest.fixture

@@ -10,7 +10,8 @@ import pytest
 
 from indexer import entities
 from indexer.entities import Mention, canonicalise, extract, extract_many, facets
-from indexer.entity_cache import EntityCache, extract_many_cached
+from indexer.entities.cache import EntityCache, extract_many_cached
+from indexer.entities.chunks import MAX_CHUNK_CHARS, chunks
 from indexer.records import Entity
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,7 +36,7 @@ def _facets(text: str) -> dict[str, list[str]]:
 
 def test_module_imports_without_loading_the_model() -> None:
     code = (
-        "import sys, indexer.entities, indexer.entity_cache;"
+        "import sys, indexer.entities, indexer.entities.cache;"
         "assert 'slovnet' not in sys.modules and 'navec' not in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
@@ -155,8 +156,8 @@ def test_extract_many_matches_extract() -> None:
 def test_long_text_is_chunked() -> None:
     para = "Касым-Жомарт Токаев посетил Астану. " * 200
     text = "\n".join([para] * 5) + "x" * 5000
-    pieces = list(entities._chunks(text))
-    assert all(len(p) <= entities.MAX_CHUNK_CHARS for _, p in pieces)
+    pieces = list(chunks(text))
+    assert all(len(p) <= MAX_CHUNK_CHARS for _, p in pieces)
     assert all(text[o : o + len(p)] == p for o, p in pieces)
     found = extract(text)
     assert sum(e.kind == "PER" for e in found) >= 900

@@ -26,11 +26,11 @@ from click.testing import CliRunner
 from whoosh import index as whoosh_index
 from whoosh.query import Or, Term
 
-from indexer import generations
-from indexer.analysis import any_form_terms
 from indexer.build import BuildReport, count_articles, rebuild
+from indexer.build.lock import WriterLock
 from indexer.cli import main
-from indexer.lock import WriterLock
+from indexer.store import generations
+from indexer.text.morphology import any_form_terms
 
 AS_ROOT = os.geteuid() == 0
 JSONL_LINES = 5_000  # the fault drills (bench/faults.py) use more; this keeps the suite fast
@@ -418,7 +418,7 @@ def test_a_rebuild_whose_workers_all_died_fails_instead_of_hanging(tmp_path: Pat
 
 
 def _open_cache_together(barrier, paths: list[Path], errors) -> None:
-    from indexer.entity_cache import EntityCache
+    from indexer.entities.cache import EntityCache
     from indexer.records import Entity
 
     for path in paths:

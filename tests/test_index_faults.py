@@ -26,9 +26,9 @@ from click.testing import CliRunner
 from conftest import ROOT, SAMPLE_FILES
 from flask.testing import FlaskClient
 
-from indexer import generations
 from indexer.build import rebuild
 from indexer.cli import main as cli
+from indexer.store import generations
 from web import create_app
 
 PAGES = ("/", "/search?q=казахстан", "/search?person=x", "/search.atom?q=нефть",

@@ -11,8 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from razdel import tokenize as razdel_tokenize
 
-from indexer import entities
-from indexer.ner_model import NerModel, tokenize
+from indexer.entities.chunks import chunks
+from indexer.entities.inference import NerModel
+from indexer.entities.model import EMB_FILE, MODEL_FILE
+from indexer.entities.tokens import tokenize
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "corpora"
@@ -68,7 +70,7 @@ def models():
     from slovnet import NER
 
     data = _data()
-    model, emb = data / "model" / entities.MODEL_FILE, data / "emb" / entities.EMB_FILE
+    model, emb = data / "model" / MODEL_FILE, data / "emb" / EMB_FILE
     ner = NER.load(str(model), batch_size=32)
     ner.navec(Navec.load(str(emb)))
     return ner, NerModel(str(model), str(emb))
@@ -80,12 +82,12 @@ def _real_texts() -> list[str]:
     if not KAZPRAVDA.exists() or not COLLECTION5.exists():
         pytest.skip(f"real texts not found: {KAZPRAVDA} and {COLLECTION5} (../shared is absent)")
     article = KAZPRAVDA.read_text(encoding="utf-8")
-    texts = [article] + [piece for _, piece in entities._chunks(article)]
+    texts = [article] + [piece for _, piece in chunks(article)]
     with COLLECTION5.open(encoding="utf-8") as f:
         for n, line in enumerate(f):
             if n >= C5_DOCS:
                 break
-            texts += [piece for _, piece in entities._chunks(json.loads(line)["text"])]
+            texts += [piece for _, piece in chunks(json.loads(line)["text"])]
     return texts
 
 

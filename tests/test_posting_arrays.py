@@ -8,9 +8,12 @@ import numpy as np
 import pytest
 from conftest import make_archive
 
-from indexer import build, codec, generations
-from indexer.build import rebuild
-from indexer.view import Blocks, IndexView, Values, decode_positions
+from indexer.build import rebuild, segments
+from indexer.search.facet_arrays import segment_values
+from indexer.search.postings import Blocks, Values
+from indexer.search.view import IndexView
+from indexer.store import blocks, generations, posting_arrays
+from indexer.store.blocks import decode_positions
 
 
 def _whoosh_postings(view: IndexView, fieldname: str, term: str) -> list[tuple]:
@@ -52,16 +55,16 @@ def small_blocks_index(tmp_path_factory) -> Path:
     archive = make_archive(base / "archive")
     index = base / "instance" / "index"
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(codec, "ARRAY_POSTINGS", 3)
-        mp.setattr(codec, "BLOCK_LIMIT", 4)
-        mp.setattr(build, "SEGMENT_POSTINGS", 2000)
+        mp.setattr(posting_arrays, "ARRAY_POSTINGS", 3)
+        mp.setattr(blocks, "BLOCK_LIMIT", 4)
+        mp.setattr(segments, "SEGMENT_POSTINGS", 2000)
         rebuild(archive, index, workers=2, entities=False)
     return index
 
 
 def test_array_postings_equal_whoosh_postings(small_blocks_index: Path) -> None:
     build_dir = generations.target(small_blocks_index)
-    assert len(list(build_dir.glob("*" + codec.PostingArrays.INDEX))) == 2  # one per worker
+    assert len(list(build_dir.glob("*" + posting_arrays.INDEX))) == 2  # one per worker
     assert not list(build_dir.glob("*.run*"))
     view = IndexView(build_dir, "test")
     try:
@@ -116,9 +119,8 @@ def test_array_postings_skip_deleted_documents(small_blocks_index: Path, tmp_pat
 
 def test_facet_files_equal_the_entity_postings(built_index: Path) -> None:
     """Each rebuilt segment's facets file holds what its entity fields' postings hold."""
-    from indexer.codec import read_facets
-    from indexer.schema import ENTITY_FIELDS
-    from indexer.view import _leaf_values
+    from indexer.catalog import ENTITY_FIELDS
+    from indexer.store.facets_file import read_facets
 
     view = IndexView(generations.target(built_index), "facets")
     try:
@@ -127,7 +129,7 @@ def test_facet_files_equal_the_entity_postings(built_index: Path) -> None:
             found = read_facets(str(view.build), leaf.segment().segid)
             assert found is not None
             for name in ENTITY_FIELDS:
-                values, docs, vids = _leaf_values(leaf, name)
+                values, docs, vids = segment_values(None, leaf, name)
                 file_values, counts, file_docs = found.get(name, ([], b"", b""))
                 assert file_values == values
                 assert np.frombuffer(file_docs, np.uint32).tolist() == docs.tolist()

@@ -7,9 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from indexer import query as query_module
 from indexer.build import rebuild, update
-from indexer.query import (
+from indexer.search import (
+    BadRequest,
+    IndexUnavailable,
+    Searcher,
+    SearchRequest,
+    parse_request,
+    request_params,
+)
+from indexer.search import query as query_module
+from indexer.search.query import (
     MAX_DEPTH,
     MAX_PHRASE,
     MAX_SLOP,
@@ -22,16 +30,7 @@ from indexer.query import (
     parse,
     parse_bounded,
 )
-from indexer.search import (
-    MAX_FACET_SIZE,
-    MAX_QUERY,
-    BadRequest,
-    IndexUnavailable,
-    Searcher,
-    SearchRequest,
-    parse_request,
-    request_params,
-)
+from indexer.search.request import MAX_FACET_SIZE, MAX_QUERY  # noqa: E402
 
 PREFIX = "extra/search/"
 CONSTITUTION = PREFIX + "constitution"
@@ -398,7 +397,7 @@ def test_huge_page_and_facet_size(searcher: Searcher) -> None:
 
 
 def test_time_budget_returns_the_results_so_far(searcher: Searcher, monkeypatch) -> None:
-    from indexer import search as search_module
+    from indexer.search import execute as search_module
 
     full = searcher.search(SearchRequest(q="конституция OR референдум OR жираф"))
     monkeypatch.setattr(search_module, "TIME_BUDGET", -1.0)  # already out of time

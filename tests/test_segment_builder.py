@@ -7,13 +7,15 @@ from pathlib import Path
 import pytest
 from whoosh import index as whoosh_index
 
-from indexer import build, codec
-from indexer.archive import iter_archive
-from indexer.build import _SegmentWriting, document
-from indexer.codec import MuragatCodec
-from indexer.entity_facets import facet_values
+from indexer.build import segments as segment_writing
+from indexer.build.documents import document
+from indexer.build.segments import SegmentWriting
+from indexer.entities.values import facet_values
+from indexer.ingest import iter_archive
 from indexer.records import Article, ReadReport
-from indexer.schema import build_schema
+from indexer.store import blocks
+from indexer.store.codec import MuragatCodec
+from indexer.store.schema import build_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -42,9 +44,9 @@ def test_segment_builder_matches_whoosh_writer(
     blocks of 2 postings, runs hold encoded blocks that the merge joins, not only postings):
     the builder still writes one segment, with the postings Whoosh's writer writes."""
     if spill_after is not None:
-        monkeypatch.setattr(build, "SEGMENT_POSTINGS", spill_after)
-        monkeypatch.setattr(build, "SEGMENT_POSTINGS_WITH_ENTITIES", spill_after)
-    monkeypatch.setattr(codec, "BLOCK_LIMIT", block_limit)
+        monkeypatch.setattr(segment_writing, "SEGMENT_POSTINGS", spill_after)
+        monkeypatch.setattr(segment_writing, "SEGMENT_POSTINGS_WITH_ENTITIES", spill_after)
+    monkeypatch.setattr(blocks, "BLOCK_LIMIT", block_limit)
     archive = tmp_path / "archive"
     archive.mkdir()
     sources = sorted((ROOT / "archive" / "meduza").rglob("*.txt"))[:12] + sorted(
@@ -65,7 +67,7 @@ def test_segment_builder_matches_whoosh_writer(
     writer.commit()
 
     ix2 = whoosh_index.create_in(str(ours_dir), build_schema())
-    building = _SegmentWriting(ix2, cache)
+    building = SegmentWriting(ix2, cache)
     for start in range(0, len(articles), 5):
         building.add_batch(articles[start : start + 5])
     spilled = building._builder._runs if building._builder else []

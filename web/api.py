@@ -37,7 +37,7 @@ def _bad_request(err: BadRequest) -> Response:
 
 @bp.errorhandler(RecursionError)
 def _too_deep(err: RecursionError) -> Response:
-    # Stopgap until indexer.query limits nesting: "(" * 250 + "a" overflows the parser.
+    # A last guard: the parser bounds nesting (MAX_DEPTH) and falls back to plain words.
     return _error(400, "bad_query", "the query is nested too deeply")
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from functools import cache
 
+from indexer.catalog import FACET_KINDS, SORT_NAMES
+
 STR_LIST = {"type": "array", "items": {"type": "string"}}
 NULLABLE_STR = {"type": ["string", "null"]}
 VALUE_COUNTS = {"type": "array", "items": {"$ref": "#/components/schemas/ValueCount"}}
@@ -42,10 +44,7 @@ SCHEMAS = {
     }),
     "Facets": _obj({
         "dates": {"type": "array", "items": {"$ref": "#/components/schemas/DateBin"}},
-        "persons": VALUE_COUNTS,
-        "organisations": VALUE_COUNTS,
-        "locations": VALUE_COUNTS,
-        "sources": VALUE_COUNTS,
+        **{kind.name: VALUE_COUNTS for kind in FACET_KINDS},
     }, required=[]),
     "SearchResponse": _obj({
         "query": {"type": "string"},
@@ -85,10 +84,7 @@ SCHEMAS = {
         "date_max": {"type": ["string", "null"], "format": "date"},
         "years": {"type": "array", "items": _obj({"key": {"type": "string"},
                                                   "count": {"type": "integer"}})},
-        "sources": VALUE_COUNTS,
-        "persons": VALUE_COUNTS,
-        "organisations": VALUE_COUNTS,
-        "locations": VALUE_COUNTS,
+        **{kind.name: VALUE_COUNTS for kind in FACET_KINDS},
         "index_bytes": {"type": "integer"},
         "built_at": NULLABLE_STR,
         "build_seconds": {"type": ["number", "null"]},
@@ -115,14 +111,12 @@ SEARCH_PARAMS = [
     _param("page", {"type": "integer", "minimum": 1, "maximum": 10000, "default": 1}, "page"),
     _param("size", {"type": "integer", "minimum": 1, "maximum": 100, "default": 10},
            "hits per page"),
-    _param("sort", {"type": "string", "enum": ["relevance", "newest", "oldest"],
-                    "default": "relevance"}, "order of the hits"),
+    _param("sort", {"type": "string", "enum": list(SORT_NAMES), "default": "relevance"},
+           "order of the hits"),
     _param("from", DATE_PARAM, "first date (YYYY, YYYY-MM or YYYY-MM-DD)"),
     _param("to", DATE_PARAM, "last date (YYYY, YYYY-MM or YYYY-MM-DD; the end of the period)"),
-    _param("person", {"type": "string"}, "person filter (ORed)", repeat=True),
-    _param("org", {"type": "string"}, "organisation filter (ORed)", repeat=True),
-    _param("loc", {"type": "string"}, "location filter (ORed)", repeat=True),
-    _param("source", {"type": "string"}, "source filter (ORed)", repeat=True),
+    *(_param(kind.param, {"type": "string"}, f"{kind.name} filter (values ORed)", repeat=True)
+      for kind in FACET_KINDS),
     _param("facets", {"type": "string", "enum": ["0", "1"], "default": "1"},
            "0 to skip the facets"),
     _param("facet_size", {"type": "integer", "minimum": 1, "maximum": 200, "default": 15},

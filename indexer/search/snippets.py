@@ -9,7 +9,7 @@ import re
 from collections import Counter
 from html import escape
 
-from indexer.archive import lead
+from indexer.ingest.leads import lead
 
 FRAGMENT = 200
 FRAGMENTS = 3

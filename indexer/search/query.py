@@ -11,18 +11,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from indexer.analysis import _HYPHENS, WORD_RE
+from indexer.catalog import FACET_KINDS
+from indexer.text.normalise import normalise
+from indexer.text.tokens import WORD_RE, positions_taken
 
-# Prefixes the user types → fields of the index; "text" means title and body.
-FIELD_PREFIXES = {
-    "title": "title",
-    "заголовок": "title",
-    "person": "persons",
-    "org": "organisations",
-    "loc": "locations",
-    "source": "source",
-}
-ENTITY_PREFIXES = {"persons", "organisations", "locations", "source"}
+# Prefixes the user types → fields of the index (no prefix: title and body).
+FIELD_PREFIXES = {"title": "title", "заголовок": "title"} | {
+    prefix: kind.field for kind in FACET_KINDS for prefix in kind.prefixes}
+VALUE_FIELDS = {kind.field for kind in FACET_KINDS}
 # Bounds on the work one query may ask for: the excess is ignored, and said in ``warnings``.
 MAX_SLOP = 100  # "…"~N
 MAX_TERMS = 32  # words and field values in the whole query
@@ -90,10 +86,6 @@ class Not:
 Node = Text | Value | And | Or | Not
 
 
-def normalise(word: str) -> str:
-    return word.lower().replace("ё", "е")
-
-
 def words_of(text: str) -> tuple[list[str], list[int]]:
     """The words of a piece of query text, with their position offsets in the index."""
     words: list[str] = []
@@ -103,7 +95,7 @@ def words_of(text: str) -> tuple[list[str], list[int]]:
         word = normalise(match.group())
         words.append(word)
         offsets.append(pos)
-        pos += len(_HYPHENS.split(word))
+        pos += positions_taken(word)
     return words, offsets
 
 
@@ -265,7 +257,7 @@ class _Parser:
                 raise ParseError("a field prefix without a value")
             k2, m2 = self.tokens[self.i]
             self.i += 1
-            if fieldname in ENTITY_PREFIXES:
+            if fieldname in VALUE_FIELDS:
                 raw = m2.group("ptext") if k2 == "phrase" else m2.group()
                 return Value(fieldname, raw.strip()) if raw.strip() and self.take(1) else None
             return self._text(k2, m2, fieldname)

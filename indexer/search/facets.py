@@ -7,13 +7,13 @@ import datetime as dt
 
 import numpy as np
 
-from indexer.view import Facet
+from indexer.search.days import EPOCH
+from indexer.search.facet_arrays import Facet
 
 # Results spanning more than this many days are counted by year, else by month when they
 # span more than DAYS_BY_MONTH days, else by day.
 DAYS_BY_YEAR = 3 * 365
 DAYS_BY_MONTH = 62
-_EPOCH = dt.date(1970, 1, 1)
 
 
 def top_values(facet: Facet, mask: np.ndarray, size: int) -> list[dict]:
@@ -61,6 +61,6 @@ def date_histogram(days: np.ndarray) -> tuple[str | None, list[dict]]:
     counts = np.bincount(days - lo)
     out = []
     for i, c in enumerate(counts):
-        day = (_EPOCH + dt.timedelta(days=lo + i)).isoformat()
+        day = (EPOCH + dt.timedelta(days=lo + i)).isoformat()
         out.append({"key": day, "count": int(c), "from": day, "to": day})
     return "day", out

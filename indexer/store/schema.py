@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
-from indexer.analysis import lemma_analyzer
+from indexer.catalog import ENTITY_FIELDS
+from indexer.text.analyzer import lemma_analyzer
 
 TITLE_BOOST = 2.5
-ENTITY_FIELDS = ("persons", "organisations", "locations")
+TEXT_FIELDS = ("title", "body")
 
 
 def _entity_field() -> KEYWORD:
@@ -21,7 +22,7 @@ def build_schema() -> Schema:
         id=ID(stored=True, unique=True, sortable=True),
         path=ID(stored=True),
         # Words as written and their lemmas («стали», «~сталь», «~стать») at the same
-        # position, with character offsets for highlighting (see indexer.analysis).
+        # position, with character offsets for highlighting (see indexer.text.analyzer).
         title=TEXT(analyzer=lemmas, stored=True, chars=True, field_boost=TITLE_BOOST),
         body=TEXT(analyzer=lemmas, stored=True, chars=True),
         date=ID(stored=True, sortable=True),
@@ -33,7 +34,5 @@ def build_schema() -> Schema:
         checksum=ID(stored=True, sortable=True),
         # The archive file's size and mtime: `index update` skips files that did not change.
         stamp=ID(sortable=True),
-        persons=_entity_field(),
-        organisations=_entity_field(),
-        locations=_entity_field(),
+        **{name: _entity_field() for name in ENTITY_FIELDS},
     )

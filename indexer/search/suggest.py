@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from indexer.view import IndexView
+from indexer.search.view import IndexView
+from indexer.text.morphology import LEMMA_MARK
 
 RARE = 5  # a correction found in fewer articles makes us look two edits away too
 
@@ -29,7 +30,7 @@ def _candidates(view: IndexView, word: str, maxdist: int) -> set[str]:
     with view.lock:
         return {t for leaf, _ in view.leaves for f in ("body", "title")
                 for t in leaf.terms_within(f, word, maxdist, prefix=1)
-                if t != word and not t.startswith("~")}
+                if t != word and not t.startswith(LEMMA_MARK)}
 
 
 def _best(view: IndexView, word: str, candidates: set[str], maxdist: int

@@ -13,14 +13,14 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from indexer import entities
+from indexer.entities import VERSION, extract_many
 from indexer.records import Entity
 
 _SCHEMA = "CREATE TABLE IF NOT EXISTS entities (key TEXT PRIMARY KEY, data TEXT NOT NULL)"
 _CHUNK = 500  # keys per SELECT (SQLite's host-parameter limit is 999 on old builds)
 
 
-def text_key(text: str, version: str = entities.VERSION) -> str:
+def text_key(text: str, version: str = VERSION) -> str:
     """Cache key: SHA-256 of the extractor version and the text."""
     h = hashlib.sha256(version.encode("utf-8"))
     h.update(b"\0")
@@ -39,7 +39,7 @@ def _load(data: str) -> list[Entity]:
 class EntityCache:
     """``get_many``/``put_many`` over a SQLite file; safe for concurrent processes."""
 
-    def __init__(self, path: str | Path, version: str = entities.VERSION) -> None:
+    def __init__(self, path: str | Path, version: str = VERSION) -> None:
         self.path = Path(path)
         self.version = version
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -88,7 +88,7 @@ class EntityCache:
 def extract_many_cached(
     texts: Sequence[str],
     cache: EntityCache,
-    extract: Callable[[list[str]], list[list[Entity]]] = entities.extract_many,
+    extract: Callable[[list[str]], list[list[Entity]]] = extract_many,
 ) -> list[list[Entity]]:
     """Entities for each text, running the extractor only on cache misses."""
     results = cache.get_many(texts)

@@ -1,0 +1,22 @@
+"""A request's time budget: the work left when it runs out is skipped, and said."""
+
+from __future__ import annotations
+
+import time
+
+
+class Budget:
+    """``late(what)`` tells whether the deadline (``time.perf_counter()``) has passed, and notes
+    in ``warnings`` that ``what`` was cut short; no deadline, never late."""
+
+    def __init__(self, deadline: float | None = None) -> None:
+        self.deadline = deadline
+        self.warnings: list[str] = []
+
+    def late(self, what: str) -> bool:
+        if self.deadline is None or time.perf_counter() < self.deadline:
+            return False
+        note = f"time limit reached: {what}"
+        if note not in self.warnings:
+            self.warnings.append(note)
+        return True

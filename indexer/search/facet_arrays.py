@@ -1,0 +1,107 @@
+"""Categorical fields as arrays over the global docnums, built once per index version: sources
+(one value per article) and entities (many per article, in CSR form)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from whoosh.reading import TermNotFound
+
+
+@dataclass
+class Facet:
+    """A categorical field as arrays: ``values[codes[doc]]`` for single-valued fields, or
+    doc → value ids in CSR form (``indptr``/``indices``) for multi-valued ones."""
+
+    values: list[str]
+    codes: np.ndarray | None = None
+    indptr: np.ndarray | None = None
+    indices: np.ndarray | None = None
+
+    def counts(self, mask: np.ndarray) -> np.ndarray:
+        """How many documents in ``mask`` hold each value."""
+        if self.codes is not None:
+            codes = self.codes[mask]
+            return np.bincount(codes[codes >= 0], minlength=len(self.values))
+        assert self.indptr is not None and self.indices is not None
+        lengths = np.diff(self.indptr)
+        picked = self.indices[np.repeat(mask, lengths)]
+        return np.bincount(picked, minlength=len(self.values))
+
+    def docs_with(self, value_ids: list[int], n: int) -> np.ndarray:
+        """A mask of the documents holding any of the values."""
+        wanted = np.zeros(len(self.values) + 1, bool)
+        wanted[value_ids] = True
+        if self.codes is not None:
+            return wanted[self.codes]
+        assert self.indptr is not None and self.indices is not None
+        hit = wanted[self.indices]
+        doc_of = np.repeat(np.arange(n), np.diff(self.indptr))
+        mask = np.zeros(n, bool)
+        mask[doc_of[hit]] = True
+        return mask
+
+    def of_doc(self, docnum: int) -> list[str]:
+        if self.codes is not None:
+            code = self.codes[docnum]
+            return [self.values[code]] if code >= 0 else []
+        assert self.indptr is not None and self.indices is not None
+        lo, hi = self.indptr[docnum], self.indptr[docnum + 1]
+        return [self.values[i] for i in self.indices[lo:hi]]
+
+
+def column_facet(column: list, alive: np.ndarray) -> Facet:
+    """A single-valued facet from a column's value per document."""
+    values = sorted({v for v in column if v})
+    index = {v: i for i, v in enumerate(values)}
+    codes = np.array([index.get(v, -1) if v else -1 for v in column], np.int32)
+    codes[~alive] = -1
+    return Facet(values, codes=codes)
+
+
+# One segment's part of an entity field: its values, and the local docnum and value index of
+# every posting.
+SegmentValues = tuple[list[str], np.ndarray, np.ndarray]
+
+
+def segment_values(found: dict | None, leaf, name: str) -> SegmentValues:
+    """An entity field's values in one segment: from its facets file (``found``), else read
+    value by value from its postings (a segment written by Whoosh's own writer)."""
+    if found is not None:
+        values, counts, docs = found.get(name, ([], b"", b""))
+        local = np.frombuffer(docs, np.uint32).astype(np.int64)
+        return values, local, np.repeat(np.arange(len(values)),
+                                         np.frombuffer(counts, np.uint32))
+    try:
+        values = list(leaf.field_terms(name)) if name in leaf.schema else []
+    except TermNotFound:
+        values = []
+    docs: list[int] = []
+    vids: list[int] = []
+    for i, value in enumerate(values):
+        ids = list(leaf.postings(name, value).all_ids())
+        docs += ids
+        vids += [i] * len(ids)
+    return values, np.array(docs, np.int64), np.array(vids, np.int64)
+
+
+def entity_facet(parts: list[tuple[SegmentValues, int]], alive: np.ndarray) -> Facet:
+    """Doc → value ids in CSR form from each segment's values (with the segment's base)."""
+    n = len(alive)
+    values = sorted({v for (vals, _, _), _ in parts for v in vals})
+    index = {v: i for i, v in enumerate(values)}
+    docs = [np.zeros(0, np.int64)]
+    ids = [np.zeros(0, np.int64)]
+    for (vals, local, vids), base in parts:
+        if len(vals):
+            docs.append(local + base)
+            ids.append(np.array([index[v] for v in vals], np.int64)[vids])
+    all_docs, all_vids = np.concatenate(docs), np.concatenate(ids)
+    keep = alive[all_docs]
+    all_docs, all_vids = all_docs[keep], all_vids[keep].astype(np.int32)
+    order = np.lexsort((all_vids, all_docs))
+    all_docs, all_vids = all_docs[order], all_vids[order]
+    indptr = np.zeros(n + 1, np.int64)
+    np.cumsum(np.bincount(all_docs, minlength=n), out=indptr[1:])
+    return Facet(values, indptr=indptr, indices=all_vids)

@@ -1,0 +1,232 @@
+"""A term's postings over the whole index as numpy arrays, read straight from the segments.
+
+Docnums and weights (term frequency, times the field boost) come from the postings arrays
+where a term has them (one ``pread``), else from its posting blocks, decoded a block at a time
+with numpy. The values (positions with character offsets) are read only for the rows asked for:
+a snippet needs 10 documents' values, not a frequent term's 100,000.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.reading import TermNotFound
+
+from indexer.store.blocks import decode_characters, decode_positions
+from indexer.store.posting_arrays import SegmentArrays
+
+PositionArrays = Callable[[], tuple[np.ndarray, np.ndarray]]
+
+
+@dataclass
+class Postings:
+    """One term's postings over the whole index: sorted global docnums, weights and encoded
+    values by row, read when first asked for (``Values``) or all at once."""
+
+    docs: np.ndarray
+    weights: np.ndarray
+    values: Sequence[bytes]
+    # Every posting's positions from the postings arrays, when all its segments have them:
+    # read on first use, as (indptr over the rows before deletions, positions), and ``kept``
+    # (row → row before deletions, or None).
+    position_arrays: PositionArrays | None = None
+    kept: np.ndarray | None = None
+    _decoded: dict[int, list[tuple[int, int, int]]] = field(default_factory=dict)
+    _positions: dict[int, list[int]] = field(default_factory=dict)
+    _arrays: tuple[np.ndarray, np.ndarray] | None = None
+
+    def index_of(self, docnum: int) -> int:
+        """The row of ``docnum`` in this list, or -1."""
+        i = int(np.searchsorted(self.docs, docnum))
+        return i if i < len(self.docs) and self.docs[i] == docnum else -1
+
+    def occurrences(self, docnum: int) -> list[tuple[int, int, int]]:
+        """(position, startchar, endchar) of the term in one document."""
+        cached = self._decoded.get(docnum)
+        if cached is not None:
+            return cached
+        i = self.index_of(docnum)
+        occ = decode_characters(self.values[i]) if i >= 0 else []
+        self._decoded[docnum] = occ
+        return occ
+
+    def positions_in(self, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Every occurrence in the documents of ``mask``: (docnum, position) arrays in docnum,
+        position order. From the postings arrays where there are, else decoded from the values
+        once per document and kept."""
+        if self.position_arrays is not None:
+            return self._positions_from_arrays(np.flatnonzero(mask[self.docs]))
+        docs: list[int] = []
+        positions: list[int] = []
+        cache = self._positions
+        for row in np.flatnonzero(mask[self.docs]).tolist():
+            docnum = int(self.docs[row])
+            found = cache.get(docnum)
+            if found is None:
+                found = cache[docnum] = decode_positions(self.values[row])
+            docs += [docnum] * len(found)
+            positions += found
+        return np.array(docs, np.int64), np.array(positions, np.int64)
+
+    def _positions_from_arrays(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        if self._arrays is None:
+            assert self.position_arrays is not None
+            self._arrays = self.position_arrays()
+        indptr, positions = self._arrays
+        at = self.kept[rows] if self.kept is not None else rows
+        starts, counts = indptr[at], indptr[at + 1] - indptr[at]
+        total = int(counts.sum())
+        # The positions of each row in turn: its start, plus 0 … count - 1.
+        within = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
+        picked = positions[np.repeat(starts, counts) + within]
+        return np.repeat(self.docs[rows].astype(np.int64), counts), picked.astype(np.int64)
+
+
+EMPTY = Postings(np.zeros(0, np.int32), np.zeros(0, np.float32), [])
+
+
+class Blocks:
+    """The values of one term in one segment, read from its posting blocks one block at a time
+    when a row is asked for."""
+
+    def __init__(self, make_matcher: Callable[[], W3LeafMatcher], rows: np.ndarray,
+                 offsets: np.ndarray) -> None:
+        self._make_matcher = make_matcher
+        self._matcher: W3LeafMatcher | None = None
+        self._rows = rows.tolist()
+        self._offsets = offsets.tolist()
+        self._blocks: dict[int, Sequence[bytes]] = {}
+
+    def __getitem__(self, row: int) -> bytes:
+        b = bisect_right(self._rows, row) - 1
+        values = self._blocks.get(b)
+        if values is None:
+            m = self._matcher = self._matcher or self._make_matcher()
+            m._goto(m._baseoffset + self._offsets[b])
+            m._read_data()
+            values = self._blocks[b] = m._data[2]
+        return values[row - self._rows[b]]
+
+
+class Values:
+    """A term's values over all segments by row: parts starting at given rows (lists read at
+    once, or ``Blocks``), less the rows of deleted documents (``rows``: kept row → row)."""
+
+    def __init__(self, parts: list[tuple[int, Sequence[bytes]]], rows: np.ndarray | None):
+        self._starts = [start for start, _ in parts]
+        self._parts = [part for _, part in parts]
+        self._rows = rows
+
+    def __getitem__(self, row: int) -> bytes:
+        if self._rows is not None:
+            row = int(self._rows[row])
+        k = bisect_right(self._starts, row) - 1
+        return self._parts[k][row - self._starts[k]]
+
+
+def joined_positions(parts: list[PositionArrays]) -> PositionArrays:
+    """One term's positions over its segments: (indptr over its rows, positions)."""
+
+    def read() -> tuple[np.ndarray, np.ndarray]:
+        counts, positions = zip(*(part() for part in parts), strict=True)
+        indptr = np.zeros(sum(len(c) for c in counts) + 1, np.int64)
+        np.cumsum(np.concatenate(counts), out=indptr[1:])
+        return indptr, np.concatenate(positions)
+
+    return read
+
+
+class _Parts:
+    """A term's postings gathered segment by segment."""
+
+    def __init__(self) -> None:
+        self.docs: list[np.ndarray] = []
+        self.weights: list[np.ndarray] = []
+        self.values: list[tuple[int, Sequence[bytes]]] = []
+        self.positions: list[PositionArrays] = []
+        self.all_arrays = True
+        self.rows = 0
+
+    def add(self, docs: np.ndarray, weights: np.ndarray, values: Sequence[bytes], n: int
+            ) -> None:
+        self.docs.append(docs)
+        self.weights.append(weights)
+        self.values.append((self.rows, values))
+        self.rows += n
+
+
+def read_postings(leaves: list, arrays: list[SegmentArrays | None], alive: np.ndarray,
+                  fieldname: str, term: str) -> Postings:
+    """All live postings of a term in the segments ``leaves`` (with their ``arrays``)."""
+    parts = _Parts()
+    for (leaf, base), segment_arrays in zip(leaves, arrays, strict=True):
+        tbytes = leaf._text_to_bytes(fieldname, term)
+        terms = leaf._terms
+        try:  # one term-table lookup (``term in leaf`` and then a matcher are two)
+            info = terms.term_info(fieldname, tbytes)
+        except TermNotFound:
+            continue
+        found = (segment_arrays.find(info.extent()[0])
+                 if segment_arrays and not info.is_inlined() else None)
+        fmt = leaf.schema[fieldname].format
+        key = (fieldname, tbytes)
+
+        def matcher(terms=terms, info=info, fmt=fmt, key=key) -> W3LeafMatcher:
+            return terms._codec.postings_reader(terms._postfile, info, fmt, term=key)
+
+        if found is not None:
+            d, w, block_rows, block_offsets, positions = found
+            parts.positions.append(positions)
+            parts.add(d.astype(np.int64) + base, w, Blocks(matcher, block_rows, block_offsets),
+                      len(d))
+        else:
+            parts.all_arrays = False
+            _add_from_blocks(parts, matcher(), base)
+    if not parts.docs:
+        return EMPTY
+    d = np.concatenate(parts.docs).astype(np.int32)
+    w = np.concatenate(parts.weights).astype(np.float32, copy=False)
+    keep = alive[d]
+    kept = None
+    if not keep.all():
+        kept = np.flatnonzero(keep)
+        d, w = d[keep], w[keep]
+    values = (parts.values[0][1] if len(parts.values) == 1 and kept is None
+              else Values(parts.values, kept))
+    positions = joined_positions(parts.positions) if parts.all_arrays else None
+    return Postings(d, w, values, positions, kept)
+
+
+def _add_from_blocks(parts: _Parts, m, base: int) -> None:
+    """A segment's postings of a term without arrays, from its posting blocks."""
+    docs: list[np.ndarray] = []
+    weights: list[np.ndarray] = []
+    values: list[bytes] = []
+    if isinstance(m, W3LeafMatcher):
+        # Whole blocks at a time, decoded with numpy rather than Whoosh's per-posting
+        # generators (the ids are delta-coded; weights all 1, all equal, or listed).
+        while m.is_active():
+            m._read_data()
+            ids, ws, vs = m._data
+            ids = np.asarray(ids, np.int64)
+            docs.append((ids if m._byteids else np.cumsum(ids)) + base)
+            if ws is None or isinstance(ws, float):
+                weights.append(np.full(len(ids), ws or 1.0, np.float32))
+            else:
+                weights.append(np.asarray(ws, np.float32))
+            values.extend(vs)
+            m._next_block()
+    else:  # a term inlined in the term table
+        docs.append(np.asarray(list(m._ids), np.int64) + base)
+        ws = m._weights if m._weights is not None else [1.0] * len(m._ids)
+        weights.append(np.asarray(list(ws), np.float32))
+        values.extend(m._values if m._values is not None else [b""] * len(m._ids))
+    for d, w in zip(docs, weights, strict=True):
+        parts.docs.append(d)
+        parts.weights.append(w)
+    parts.values.append((parts.rows, values))
+    parts.rows += len(values)

@@ -1,0 +1,159 @@
+"""Re-ranking for proximity, for queries of two or more required words.
+
+The best ``RERANK`` candidates by BM25F get score × (1 + PROX_WEIGHT × closeness) / (body length
+/ average) ** LENGTH_PRIOR, where closeness is a ``Window``'s boost and, for the best
+``SENTENCE_CHECK``, whether the window lies inside one sentence (SENTENCE_WEIGHT). The length
+prior says a query taken from one sentence is likelier from a short article. Then the best
+``PASSAGE_CHECK`` get × (1 + density / PASSAGE_SCALE) ** PASSAGE_WEIGHT, where density sums, over
+the body's sentences that hold every required word, 1 / C(n, k) (n: the sentence's words of four
+or more letters, k: the query's words; a short sentence holding them all is a tighter match),
+times 1 + PASSAGE_EXACT × the share of the words in the form typed, divided by the body's number
+of sentences. Tuned on the known-item benchmark (bench/known_item.py, seeds 1–5).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from functools import lru_cache
+
+import numpy as np
+
+from indexer.search import windows as window_weights
+from indexer.search.budget import Budget
+from indexer.search.occurrences import starts, window_chars
+from indexer.search.view import IndexView
+from indexer.search.windows import Window
+from indexer.search.words import WordTerms, unique
+
+PROX_WEIGHT = 10.0
+SENTENCE_WEIGHT = 4.0
+LENGTH_PRIOR = 0.25
+RERANK = 400
+SENTENCE_CHECK = 30
+PASSAGE_WEIGHT = 1.0
+PASSAGE_SCALE = 1e-4
+PASSAGE_EXACT = 3.0
+PASSAGE_CHECK = 30
+_SENTENCE_BREAK = re.compile(r"[.!?…]+[\"»)]*\s+(?=[A-ZА-ЯЁ«\"0-9—–-])|\n")
+_LONG_WORD = re.compile(r"\w{4,}")
+
+Text = Callable[[int], str]
+
+
+class Reranker:
+    """Re-ranks candidates over one index version, within a request's budget."""
+
+    def __init__(self, view: IndexView, budget: Budget) -> None:
+        self.view = view
+        self.budget = budget
+
+    def rerank(self, docs: np.ndarray, score: np.ndarray, required: list[WordTerms],
+               text: Text | None = None) -> np.ndarray:
+        """Scores raised by how close together the required words stand in the body;
+        ``text(docnum)`` gives the body for the sentence checks."""
+        if len({w.word for w in required}) < 2 or not len(docs) or not PROX_WEIGHT:
+            return score
+        if self.budget.late("results were not ranked by proximity"):
+            return score
+        s = score[docs]
+        top = docs[np.argpartition(-s, RERANK)[:RERANK]] if len(docs) > RERANK else docs
+        top = top[np.argsort(-score[top], kind="stable")]  # best first, for a cut-short pass
+        found = self.windows(required, top)
+        top = top[:len(found)]
+        boost = np.array([w.boost() for w in found], np.float32)
+        final = score.copy()
+        final[top] *= 1 + PROX_WEIGHT * boost
+        if text is not None and SENTENCE_WEIGHT:
+            self._sentences(final, score, top, found, required, text)
+        if LENGTH_PRIOR:
+            length = self.view.lengths["body"] / self.view.avg_length["body"]
+            final[docs] /= np.maximum(length[docs], 0.05) ** LENGTH_PRIOR
+        if text is not None and PASSAGE_WEIGHT:
+            self._passages(final, docs, required, text)
+        return final
+
+    def _sentences(self, final: np.ndarray, score: np.ndarray, top: np.ndarray,
+                   found: list[Window], required: list[WordTerms], text: Text) -> None:
+        """Raises the best SENTENCE_CHECK whose window lies inside one sentence."""
+        best = np.argsort(-final[top], kind="stable")[:SENTENCE_CHECK]
+        for row in best.tolist():
+            w = found[row]
+            if not w.span:
+                continue
+            docnum = int(top[row])
+            start, end = window_chars(self.view, required, docnum, w.lo, w.hi)
+            if not _SENTENCE_BREAK.search(text(docnum), start, end):
+                final[docnum] += score[docnum] * PROX_WEIGHT * SENTENCE_WEIGHT * w.closeness
+
+    def _sentence_ids(self, cuts: np.ndarray, docnum: int, terms: tuple[str, ...]) -> set[int]:
+        return set(np.searchsorted(cuts, starts(self.view, terms, docnum),
+                                   side="right").tolist())
+
+    def _passages(self, final: np.ndarray, docs: np.ndarray, required: list[WordTerms],
+                  text: Text) -> None:
+        """Raises the best PASSAGE_CHECK scores by the sentences that hold every required word,
+        each counted by how short it is (1 / C(long words in it, k)), per sentence of the body."""
+        words = unique(required)
+        k = len(words)
+        n = min(PASSAGE_CHECK, len(docs))
+        best = docs[np.argsort(-final[docs], kind="stable")[:n]]
+        for docnum in best.tolist():
+            if self.budget.late("fewer results were ranked by sentence"):
+                break
+            cuts, sizes = sentences(text(docnum))
+            common: set[int] | None = None
+            exact: list[set[int]] = []
+            for wt in words:
+                ids = self._sentence_ids(cuts, docnum, wt.terms)
+                common = ids if common is None else common & ids
+                exact.append(self._sentence_ids(cuts, docnum, (wt.word,)))
+            if not common:
+                continue
+            density = sum((1 + PASSAGE_EXACT * sum(i in e for e in exact) / k)
+                          / math.comb(max(int(sizes[i - 1]), k), k) for i in common)
+            final[docnum] *= (1 + density / len(sizes) / PASSAGE_SCALE) ** PASSAGE_WEIGHT
+
+    def windows(self, required: list[WordTerms], docs: np.ndarray) -> list[Window]:
+        """For each doc, the smallest windows of body text holding the required words, from
+        the words' positions (read for all docs at once; from the postings arrays where the
+        terms have them)."""
+        words = unique(required)
+        k = len(words)
+        candidates = np.zeros(self.view.n, bool)
+        candidates[docs] = True
+        found = [self._doc_positions(wt.terms, candidates, docs) for wt in words]
+        typed = ([self._doc_positions((wt.word,), candidates, docs) for wt in words]
+                 if window_weights.EXACT_WINDOW_WEIGHT else [])
+        out: list[Window] = []
+        for row in range(len(docs)):
+            if row % 50 == 49 and self.budget.late("fewer results were ranked by proximity"):
+                break
+            w = Window.of([positions[row] for positions in found], k)
+            if w.span and typed:
+                w.exact = sum(any(w.lo <= p <= w.hi for p in t[row]) for t in typed) / k
+            out.append(w)
+        return out
+
+    def _doc_positions(self, terms: tuple[str, ...], mask: np.ndarray, docs: np.ndarray
+                       ) -> list[list[int]]:
+        """For each of ``docs`` (all in ``mask``), the sorted body positions of the terms."""
+        keys = [(d << 32) | p for d, p in
+                (self.view.postings("body", term).positions_in(mask) for term in terms)]
+        found = np.unique(np.concatenate(keys)) if keys else np.zeros(0, np.int64)
+        at = found >> 32
+        positions = (found & 0xFFFFFFFF).tolist()
+        lo = np.searchsorted(at, docs).tolist()
+        hi = np.searchsorted(at, docs, side="right").tolist()
+        return [positions[a:b] for a, b in zip(lo, hi, strict=True)]
+
+
+@lru_cache(maxsize=4000)
+def sentences(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """The start offsets of the text's sentences and how many words of four or more letters
+    each holds (at least 1)."""
+    cuts = np.array([0] + [m.end() for m in _SENTENCE_BREAK.finditer(text)], np.int64)
+    words = np.array([m.start() for m in _LONG_WORD.finditer(text)], np.int64)
+    counts = np.diff(np.searchsorted(words, np.append(cuts, len(text) + 1)))
+    return cuts, np.maximum(counts, 1)

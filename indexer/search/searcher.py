@@ -1,0 +1,117 @@
+"""The process-wide ``Searcher``: searches, articles, similar articles, the latest articles and
+the archive's statistics over the live index, whichever version is live. Thread-safe."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+from indexer.catalog import ENTITY_FIELDS
+from indexer.search.days import to_iso
+from indexer.search.execute import Search, by_date
+from indexer.search.facets import top_values
+from indexer.search.matching import highlight_words
+from indexer.search.occurrences import spans
+from indexer.search.query import parse
+from indexer.search.request import SearchRequest
+from indexer.search.results import Hit, SearchResult, build_hit
+from indexer.search.similar import similar_scores
+from indexer.search.snippets import body_html
+from indexer.search.versions import Versions, reading
+from indexer.search.view import IndexView
+
+
+class Searcher:
+    """Searches the live index; opens it lazily, once, and follows rebuilds and updates."""
+
+    def __init__(self, index_path: Path):
+        self.index_path = Path(index_path)
+        self.versions = Versions(index_path)
+        self._stats: tuple[str, dict] | None = None
+
+    def _current(self) -> IndexView:
+        return self.versions.current()
+
+    @property
+    def version(self) -> str:
+        return self._current().version
+
+    def search(self, req: SearchRequest) -> SearchResult:
+        started = time.perf_counter()
+        view = self._current()
+        with reading(view):
+            result = Search(view, req).run()
+        result.took_ms = round((time.perf_counter() - started) * 1000, 2)
+        return result
+
+    def article(self, id: str, q: str = "") -> dict | None:
+        """An article with the words of ``q`` highlighted; None when there is no such one."""
+        view = self._current()
+        with reading(view):
+            docnum = view.docnum_of.get(id)
+            if docnum is None:
+                return None
+            stored = view.stored(docnum)
+            words = highlight_words(parse(q)) if q else []
+            text = stored.get("body", "")
+            data = build_hit(view, docnum, 0.0, words, stored, snippet=False)
+            return {
+                "id": data.id,
+                "title": data.title,
+                "title_html": data.title_html,
+                "date": data.date,
+                "source": data.source,
+                "url": data.url,
+                "topic": stored.get("topic", ""),
+                "path": stored.get("path", ""),
+                "text": text,
+                "body_html": body_html(text, spans(view, "body", words, docnum)),
+                "persons": data.persons,
+                "organisations": data.organisations,
+                "locations": data.locations,
+            }
+
+    def similar(self, id: str, limit: int = 5) -> list[Hit] | None:
+        """The articles most like ``id``; None when there is no such article."""
+        view = self._current()
+        with reading(view):
+            docnum = view.docnum_of.get(id)
+            if docnum is None:
+                return None
+            score = similar_scores(view, docnum)
+            top = np.argsort(-score, kind="stable")[:limit]
+            return [build_hit(view, int(d), float(score[d]), []) for d in top if score[d] > 0]
+
+    def latest(self, limit: int = 10) -> list[Hit]:
+        view = self._current()
+        with reading(view):
+            order = by_date(view, np.flatnonzero(view.alive), newest=True)[:limit]
+            return [build_hit(view, int(d), 0.0, []) for d in order]
+
+    def stats(self) -> dict:
+        """The archive in numbers: articles, dates, years, sources, top entities, the index."""
+        view = self._current()
+        cached = self._stats
+        if cached is not None and cached[0] == view.version:
+            return cached[1]
+        with reading(view):
+            dated = view.dates[view.dated & view.alive]
+            years = dated.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970
+            year_counts = Counter(years.tolist())
+            stats = {
+                "articles": view.doc_count,
+                "date_min": to_iso(int(dated.min())) if len(dated) else None,
+                "date_max": to_iso(int(dated.max())) if len(dated) else None,
+                "years": [{"key": str(y), "count": c} for y, c in sorted(year_counts.items())],
+                "sources": top_values(view.facets["source"], view.alive, 1000),
+                **{name: top_values(view.facets[name], view.alive, 20) for name in ENTITY_FIELDS},
+                "index_bytes": sum(p.stat().st_size for p in view.build.iterdir() if p.is_file()),
+                "built_at": view.build_info.get("built_at"),
+                "build_seconds": view.build_info.get("seconds"),
+                "version": view.version,
+            }
+        self._stats = (view.version, stats)
+        return stats

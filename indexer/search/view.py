@@ -1,0 +1,165 @@
+"""One opened version of the index, with the per-version arrays search needs.
+
+An ``IndexView`` pins one build folder at one Whoosh generation. It reads, once, what every
+query needs in bulk: dates, sources and entities as numpy arrays over the global document
+numbers, field lengths for BM25, and an id → docnum map. Term postings are read straight from
+the segment files (``postings``) and cached.
+
+Whoosh's readers share file handles (seek + read), so every read goes through ``self.lock``.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from pathlib import Path
+
+import numpy as np
+from whoosh.filedb.filestore import FileStorage
+
+from indexer.catalog import ENTITY_FIELDS
+from indexer.search.days import NO_DATE, to_days
+from indexer.search.facet_arrays import Facet, column_facet, entity_facet, segment_values
+from indexer.search.postings import Postings, read_postings
+from indexer.store.facets_file import read_facets
+from indexer.store.posting_arrays import SegmentArrays
+from indexer.store.schema import TEXT_FIELDS
+
+# Postings kept decoded in memory per view (a posting is ~ a docnum, a weight and a few bytes).
+CACHE_POSTINGS = 4_000_000
+CACHE_STORED = 2000  # documents' stored fields kept (title, text, …: ~6 KB each)
+BUILD_INFO = "muragat-build.json"
+
+
+class IndexView:
+    """One generation of one build, opened with everything search reads in bulk."""
+
+    def __init__(self, build: Path, version: str):
+        self.build = build
+        self.version = version
+        self.lock = threading.RLock()
+        # Read segment files, never memory-map them: a file truncated or replaced under a
+        # mapping kills the whole process with SIGBUS; a read of it fails as an exception.
+        self.ix = FileStorage(str(build), supports_mmap=False, readonly=True).open_index()
+        self.searcher = self.ix.searcher()
+        self.reader = self.searcher.reader()
+        self.leaves = list(self.reader.leaf_readers())
+        self.arrays = [SegmentArrays.open(build, leaf.segment().segid)
+                       for leaf, _ in self.leaves]
+        self.n = self.reader.doc_count_all()
+        self.alive = np.ones(self.n, bool)
+        for leaf, base in self.leaves:
+            if leaf.has_deletions():
+                self.alive[[base + d for d in leaf.deleted_docs_set]] = False
+        self.doc_count = int(self.alive.sum())
+        self._cache: OrderedDict[tuple[str, str], Postings] = OrderedDict()
+        self._cached_postings = 0
+        self._stored: OrderedDict[int, dict] = OrderedDict()
+        self._read_columns()
+        self._read_lengths()
+        self.facets = self._facets()
+        info = build / BUILD_INFO
+        self.build_info = json.loads(info.read_text()) if info.exists() else {}
+
+    def close(self) -> None:
+        with self.lock:
+            self.searcher.close()
+            for arrays in self.arrays:
+                if arrays is not None:
+                    arrays.close()
+
+    # Bulk arrays, read once per view
+
+    def _column(self, name: str) -> list:
+        out: list = [None] * self.n
+        for leaf, base in self.leaves:
+            if not leaf.has_column(name):
+                continue
+            col = leaf.column_reader(name)
+            for i in range(leaf.doc_count_all()):
+                out[base + i] = col[i]
+        return out
+
+    def _read_columns(self) -> None:
+        ids = self._column("id")
+        self.ids = ids
+        self.docnum_of = {d: i for i, d in enumerate(ids) if d is not None and self.alive[i]}
+        days = np.full(self.n, NO_DATE, np.int32)
+        for i, value in enumerate(self._column("date")):
+            if value:
+                try:
+                    days[i] = to_days(value)
+                except ValueError:
+                    pass
+        days[~self.alive] = NO_DATE
+        self.dates = days  # days since 1970-01-01, NO_DATE when undated
+        self.dated = self.dates != NO_DATE
+
+    def _read_lengths(self) -> None:
+        self.lengths: dict[str, np.ndarray] = {}
+        self.avg_length: dict[str, float] = {}
+        for name in TEXT_FIELDS:
+            lengths = np.zeros(self.n, np.float32)
+            for leaf, base in self.leaves:
+                for i in range(leaf.doc_count_all()):
+                    lengths[base + i] = leaf.doc_field_length(i, name) or 0
+            self.lengths[name] = lengths
+            total = sum(leaf.field_length(name) for leaf, _ in self.leaves)
+            self.avg_length[name] = max(1.0, total / max(1, self.n))
+
+    def _facets(self) -> dict[str, Facet]:
+        """The entity facets, from each segment's facets file (read once per view), and the
+        sources."""
+        files = [read_facets(str(self.build), leaf.segment().segid) for leaf, _ in self.leaves]
+        facets = {
+            name: entity_facet([(segment_values(found, leaf, name), base)
+                                for (leaf, base), found in zip(self.leaves, files, strict=True)],
+                               self.alive)
+            for name in ENTITY_FIELDS
+        }
+        facets["source"] = column_facet(self._column("source"), self.alive)
+        return facets
+
+    # Postings and stored fields
+
+    def postings(self, fieldname: str, term: str, cache: bool = True) -> Postings:
+        """All live postings of a term (cached)."""
+        key = (fieldname, term)
+        with self.lock:
+            hit = self._cache.get(key)
+            if hit is not None:
+                self._cache.move_to_end(key)
+                return hit
+            p = read_postings(self.leaves, self.arrays, self.alive, fieldname, term)
+            if cache:
+                self._cache[key] = p
+                self._cached_postings += len(p.docs) + 1
+                while self._cached_postings > CACHE_POSTINGS and len(self._cache) > 1:
+                    _, old = self._cache.popitem(last=False)
+                    self._cached_postings -= len(old.docs) + 1
+            return p
+
+    def dense_tf(self, fieldname: str, term: str) -> np.ndarray:
+        """The term's weight in every document, as a dense array (0 where absent)."""
+        p = self.postings(fieldname, term)
+        out = np.zeros(self.n, np.float32)
+        out[p.docs] = p.weights
+        return out
+
+    def stored(self, docnum: int) -> dict:
+        """The stored fields of a document (kept for the most recently read ones)."""
+        with self.lock:
+            hit = self._stored.get(docnum)
+            if hit is not None:
+                self._stored.move_to_end(docnum)
+                return hit
+            fields = self.searcher.stored_fields(docnum)
+            self._stored[docnum] = fields
+            if len(self._stored) > CACHE_STORED:
+                self._stored.popitem(last=False)
+            return fields
+
+    def doc_frequency(self, fieldname: str, term: str) -> int:
+        with self.lock:
+            return self.reader.doc_frequency(fieldname, term)

@@ -1,0 +1,219 @@
+"""Posting blocks: a term's postings as Whoosh's W3 codec writes them, and their values.
+
+A posting's value is Whoosh's ``Characters`` format: the positions of the term in the document
+with the character offsets of each occurrence. ``BlockEncoder`` writes a whole term's blocks at
+once (the bytes ``W3PostingsWriter`` would write posting by posting); ``decode_characters`` and
+``decode_positions`` read values back.
+"""
+
+from __future__ import annotations
+
+import zlib
+from array import array
+from itertools import accumulate
+from pickle import dumps, loads
+
+from whoosh.system import pack_int, pack_uint, unpack_int
+from whoosh.util.numeric import length_to_byte
+
+from indexer.store.codec import MIN_COMPRESSED_POSTINGS, MuragatCodec
+
+# A term's stats: (sum of weights, postings, min length or None, max length, max weight, first
+# docnum, last docnum).
+Stats = tuple[float, int, int | None, int, float, int, int]
+# An encoded term: its stats and (its posting blocks, the offset of the last block's length in
+# them, then as bytes its docnums (uint32), weights (float32), where each block starts: the
+# row of its first posting (uint32) and its offset in the blocks (uint64), and the number of
+# occurrences per posting and their positions (uint32)).
+Piece = tuple[Stats, tuple[bytes, int, bytes, bytes, bytes, bytes, bytes, bytes]]
+
+# Postings per block (Whoosh's W3 default).
+BLOCK_LIMIT = 128
+_ONE = pack_uint(1)
+
+
+def encode_characters(occurrences: list[tuple[int, int, int]]) -> bytes:
+    """A posting value in Whoosh's ``Characters`` format (same bytes as its ``encode``)."""
+    if len(occurrences) == 1:  # most terms occur once in a document
+        pos, start, end = occurrences[0]
+        return _ONE + dumps([(pos, start, end - start)], 2)
+    deltas = []
+    posbase = charbase = 0
+    for pos, start, end in occurrences:
+        deltas.append((pos - posbase, start - charbase, end - start))
+        posbase = pos
+        charbase = end
+    return pack_uint(len(deltas)) + dumps(deltas, 2)
+
+
+def decode_characters(value: bytes) -> list[tuple[int, int, int]]:
+    """Whoosh's Characters format, decoded (same as ``Characters.decode_characters``)."""
+    if not value.endswith(b"."):
+        value += b"."
+    codes = loads(value[4:])
+    positions = accumulate(c[0] for c in codes)
+    out = []
+    end = 0
+    for pos, (_, dstart, length) in zip(positions, codes, strict=True):
+        start = dstart + end
+        end = start + length
+        out.append((pos, start, end))
+    return out
+
+
+def decode_positions(value: bytes) -> list[int]:
+    """Only the positions of a Characters value."""
+    if not value.endswith(b"."):
+        value += b"."
+    return list(accumulate(c[0] for c in loads(value[4:])))
+
+
+class TermPostings:
+    """One term's postings in a segment being built, in document order."""
+
+    __slots__ = ("docs", "weights", "values", "counts", "positions")
+
+    def __init__(self) -> None:
+        self.docs = array("I")
+        self.weights = array("f")
+        self.values: list[bytes] = []
+        # Occurrences per posting and their positions, for the postings arrays.
+        self.counts = array("I")
+        self.positions = array("I")
+
+    @staticmethod
+    def of(docs: bytes, weights: bytes, values: list[bytes], counts: bytes, positions: bytes
+           ) -> TermPostings:
+        p = TermPostings.__new__(TermPostings)
+        p.docs, p.weights, p.values = array("I", docs), array("f", weights), values
+        p.counts, p.positions = array("I", counts), array("I", positions)
+        return p
+
+    def extend(self, docs: bytes, weights: bytes, values: list[bytes], counts: bytes,
+               positions: bytes) -> None:
+        """Append postings given as bytes (as a spilled run holds them)."""
+        self.docs.frombytes(docs)
+        self.weights.frombytes(weights)
+        self.values.extend(values)
+        self.counts.frombytes(counts)
+        self.positions.frombytes(positions)
+
+
+class BlockEncoder:
+    """Encodes one term's postings into W3 posting blocks, the bytes ``W3PostingsWriter`` would
+    write posting by posting, computed a term at a time (most terms have one short block)."""
+
+    def __init__(self, field, lengths: array | None, name: str = "") -> None:
+        self.name = name
+        self.blocklimit = BLOCK_LIMIT
+        self.level = MuragatCodec()._compression
+        self.lengths = lengths
+        self.value_size = field.format.fixed_value_size()
+
+    def encode(self, postings: TermPostings) -> Piece:
+        """The term's postings encoded (see ``Piece``)."""
+        docs, weights, values = postings.docs, postings.weights, postings.values
+        total = len(docs)
+        parts: list[bytes] = []
+        minlength = None
+        maxlength = maxweight = 0
+        last_at = offset = 0
+        rows, offsets = array("I"), array("Q")
+        for lo in range(0, total, self.blocklimit):
+            hi = min(lo + self.blocklimit, total)
+            last_at = offset
+            rows.append(lo)
+            offsets.append(offset)
+            block_min, block_max, block_weight = self._block(
+                parts, docs[lo:hi], weights[lo:hi], values[lo:hi], last=hi == total
+            )
+            offset += len(parts[-3]) + len(parts[-2]) + len(parts[-1])
+            if block_min is not None and (minlength is None or block_min < minlength):
+                minlength = block_min
+            maxlength = max(maxlength, block_max)
+            maxweight = max(maxweight, block_weight)
+        stats = (sum(weights), total, minlength, maxlength, maxweight, docs[0], docs[-1])
+        return stats, (b"".join(parts), last_at, docs.tobytes(), weights.tobytes(),
+                       rows.tobytes(), offsets.tobytes(), postings.counts.tobytes(),
+                       postings.positions.tobytes())
+
+    def _block(
+        self, parts: list[bytes], ids: array, weights: array, values: list[bytes], last: bool
+    ) -> tuple[int | None, int, float]:
+        """Append one block's bytes to ``parts``; its min and max length and max weight."""
+        minlength = None
+        maxlength = 0
+        if self.lengths is not None:
+            known = [n for n in map(self.lengths.__getitem__, ids) if n]
+            if known:
+                minlength, maxlength = min(known), max(known)
+        maxweight = max(weights)
+        data = dumps((_deltas(ids), _mini_weights(weights), self._mini_values(values)), 2)
+        comp = self.level if len(ids) >= MIN_COMPRESSED_POSTINGS else 0
+        if comp:
+            data = zlib.compress(data, comp)
+        info = dumps(
+            (len(ids), ids[-1], maxweight, comp, length_to_byte(minlength),
+             length_to_byte(maxlength)),
+            2,
+        )
+        size = len(info) + len(data)
+        parts += (pack_int(-size if last else size), info, data)
+        return minlength, maxlength, maxweight
+
+    def _mini_values(self, values: list[bytes]) -> tuple[bytes, ...] | bytes | None:
+        """As ``W3PostingsWriter._mini_values``: fixed-size values joined, empty ones left out."""
+        if self.value_size is None or self.value_size < 0:
+            return tuple(values)
+        return b"".join(values) if self.value_size else None
+
+
+def _mini_weights(weights: array) -> tuple[float, ...] | float | None:
+    """As W3: no weights when all are 1, one when all are equal, else each."""
+    top, bottom = max(weights), min(weights)
+    if top == 1.0 and bottom == 1.0:
+        return None
+    if bottom == top:
+        return weights[0]
+    return tuple(weights)
+
+
+def _deltas(ids: array) -> tuple[int, ...]:
+    base = 0
+    out = []
+    for n in ids:
+        out.append(n - base)
+        base = n
+    return tuple(out)
+
+
+def join(pieces: list[Piece]) -> Piece:
+    """One term's encoded pieces (in docnum order) as one: their blocks, each delta-coded from
+    zero, joined as they are, the «last block» mark cleared in every piece but the final one."""
+    parts: list[bytes] = []
+    docs, weights, rows, offsets = (array("I"), array("f"), array("I"), array("Q"))
+    counts, positions = array("I"), array("I")
+    row = size = 0
+    for i, (stats, (data, last_at, d, w, r, o, c, pos)) in enumerate(pieces):
+        if i < len(pieces) - 1:
+            block = bytearray(data)
+            block[last_at:last_at + 4] = pack_int(-unpack_int(data[last_at:last_at + 4])[0])
+            data = bytes(block)
+        parts.append(data)
+        docs.frombytes(d)
+        weights.frombytes(w)
+        counts.frombytes(c)
+        positions.frombytes(pos)
+        rows.extend(n + row for n in array("I", r))
+        offsets.extend(n + size for n in array("Q", o))
+        row += stats[1]
+        size += len(data)
+    stats = [p[0] for p in pieces]
+    lengths = [s[2] for s in stats if s[2] is not None]
+    joined = (
+        sum(s[0] for s in stats), sum(s[1] for s in stats),
+        min(lengths) if lengths else None, max(s[3] for s in stats),
+        max(s[4] for s in stats), stats[0][5], stats[-1][6],
+    )
+    return joined, (b"".join(parts), 0, docs.tobytes(), weights.tobytes(), rows.tobytes(),
+                    offsets.tobytes(), counts.tobytes(), positions.tobytes())

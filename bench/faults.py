@@ -14,7 +14,7 @@
   The first is then stopped with Ctrl-C (SIGINT): it cleans up its partial build.
 - ``corrupt``: a truncated segment file of the live index: ``index rollback`` restores the
   previous index and ``index rebuild`` recovers.
-- ``hostile``: the hostile archive of ``tests/test_hostile_archive.py`` at full size (20,000
+- ``hostile``: the hostile archive of ``tests/system/test_hostile_archive.py`` at full size (20,000
   JSON lines, a 50 MB article) through ``index rebuild``.
 
 Archives come from ``bench/make_corpus.py`` (cached under ``bench/out/``); scratch folders
@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "bench"), str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT), str(ROOT / "bench"), str(ROOT / "tests"), str(ROOT / "tests" / "system")]
 
 from whoosh import index as whoosh_index  # noqa: E402
 

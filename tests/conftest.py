@@ -1,4 +1,10 @@
-"""Shared fixtures: a small real archive and a real index built from it once per session."""
+"""Shared fixtures: a small real archive and a real index built from it once per session.
+
+The suites mirror the packages: ``unit/`` (text, ingest, entities: no index), ``index/`` (a real
+index on disk: build, search, the web app, the CLI), ``system/`` (a real browser, hostile input,
+faults, fuzzing, the project's own checks). Slow suites are marked ``slow``: ``pytest -m "not
+slow"`` is the quick loop.
+"""
 
 from __future__ import annotations
 
@@ -25,6 +31,16 @@ def make_archive(dest: Path) -> Path:
         shutil.copyfile(path, target)
     shutil.copytree(ROOT / "tests" / "data" / "archive", dest / "extra", dirs_exist_ok=True)
     return dest
+
+
+SLOW_FOLDERS = ("system",)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test of a slow folder is marked ``slow``."""
+    for item in items:
+        if Path(item.path).parent.name in SLOW_FOLDERS:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")

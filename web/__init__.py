@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app
+from flask.json.provider import DefaultJSONProvider
 
 from indexer.config import index_dir
 from indexer.search import Searcher
@@ -22,7 +23,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_prefixed_env("MURAGAT")
     if config:
         app.config.update(config)
-    app.json.ensure_ascii = False
+    if isinstance(app.json, DefaultJSONProvider):
+        app.json.ensure_ascii = False
     app.extensions["muragat.searcher"] = Searcher(Path(app.config["INDEX"]))
 
     from web import api, pages

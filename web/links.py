@@ -73,7 +73,7 @@ def page_numbers(page: int, last: int, around: int = 2) -> list[int | None]:
     shown = sorted({1, last, *range(max(1, page - around), min(last, page + around) + 1)})
     numbers: list[int | None] = []
     for n in shown:
-        if numbers and n - numbers[-1] > 1:  # type: ignore[operator]
+        if numbers and n - (numbers[-1] or 0) > 1:
             numbers.append(None)
         numbers.append(n)
     return numbers

@@ -37,7 +37,7 @@ _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]
 @bp.app_template_global()
 def articles_url(article_id: str, q: str = "") -> str:
     """The article page, carrying the query whose words it highlights."""
-    return url_for("pages.article", id=article_id, **({"q": q} if q else {}))
+    return url_for("pages.article", id=article_id, q=q or None)
 
 
 @bp.app_template_filter("safe_url")

@@ -101,8 +101,31 @@ def _surname_key(word: str) -> str:
 def _merge_persons(named: list[_Named]) -> None:
     """One person, one value: map short mentions (``Токаев``, ``Д.Медведев``) to the fullest
     name of the same person in the article."""
-    persons = [n for n in named if n.kind == "PER"]
-    groups: dict[str, list[list[_Named]]] = defaultdict(list)  # by surname key
+    groups, shorts = _full_name_groups([n for n in named if n.kind == "PER"])
+    by_surname: dict[str, list[str]] = defaultdict(list)
+    by_first: dict[str, list[str]] = defaultdict(list)
+    for key, bucket in groups.items():
+        for g in bucket:
+            name = _group_name(g)
+            for n in g:
+                n.name = name
+            by_surname[key].append(name)
+            by_first[_name_words(name)[0]].append(name)
+    left: dict[str, list[list[_Named]]] = defaultdict(list)
+    for name, ns in sorted(shorts.items(), key=lambda item: -len(item[1])):
+        target = _full_name_of(name, by_surname, by_first)
+        if target is not None:
+            for n in ns:
+                n.name = target
+        else:
+            _join_variants(left, name, ns)
+
+
+def _full_name_groups(persons: list[_Named]
+                      ) -> tuple[dict[str, list[list[_Named]]], dict[str, list[_Named]]]:
+    """Mentions with a first name and a surname grouped by person (bucketed by surname key),
+    and the short ones (a surname alone, or initials) by name."""
+    groups: dict[str, list[list[_Named]]] = defaultdict(list)
     shorts: dict[str, list[_Named]] = defaultdict(list)
     for n in persons:
         words = _name_words(n.name)
@@ -116,43 +139,37 @@ def _merge_persons(named: list[_Named]) -> None:
                 break
         else:
             bucket.append([n])
-    by_surname: dict[str, list[str]] = defaultdict(list)
-    by_first: dict[str, list[str]] = defaultdict(list)
-    for key, bucket in groups.items():
-        for g in bucket:
-            name = _group_name(g)
-            for n in g:
-                n.name = name
-            by_surname[key].append(name)
-            by_first[_name_words(name)[0]].append(name)
-    left: dict[str, list[list[_Named]]] = defaultdict(list)
-    for name, ns in sorted(shorts.items(), key=lambda item: -len(item[1])):
-        words = _name_words(name) or [name]
-        first = words[0][:1].lower() if len(words) > 1 else ""
-        matches = {
-            c
-            for c in by_surname.get(_surname_key(words[-1]), ())
-            if _same_surname(_name_words(c)[-1], words[-1])
-            and (not first or c[:1].lower() == first)
-        }
-        if not matches and len(words) == 1 and len(name) > 3:
-            matches = set(by_first.get(name, ()))
-        if len(matches) == 1:
-            target = next(iter(matches))
+    return groups, shorts
+
+
+def _full_name_of(name: str, by_surname: dict[str, list[str]],
+                  by_first: dict[str, list[str]]) -> str | None:
+    """The one full name of the article a short name stands for, if there is exactly one."""
+    words = _name_words(name) or [name]
+    first = words[0][:1].lower() if len(words) > 1 else ""
+    matches = {
+        c
+        for c in by_surname.get(_surname_key(words[-1]), ())
+        if _same_surname(_name_words(c)[-1], words[-1])
+        and (not first or c[:1].lower() == first)
+    }
+    if not matches and len(words) == 1 and len(name) > 3:
+        matches = set(by_first.get(name, ()))
+    return next(iter(matches)) if len(matches) == 1 else None
+
+
+def _join_variants(left: dict[str, list[list[_Named]]], name: str, ns: list[_Named]) -> None:
+    """Short names that are case variants of each other: the most common form wins."""
+    words = _name_words(name) or [name]
+    bucket = left[_surname_key(words[-1])]
+    for other in bucket:
+        rep = other[0].name
+        if _same_person(rep, name) if " " in name else _same_surname(name, rep):
             for n in ns:
-                n.name = target
-            continue
-        # Short names that are case variants of each other: the most common form wins.
-        bucket = left[_surname_key(words[-1])]
-        for other in bucket:
-            rep = other[0].name
-            if _same_person(rep, name) if " " in name else _same_surname(name, rep):
-                for n in ns:
-                    n.name = rep
-                other.extend(ns)
-                break
-        else:
-            bucket.append(list(ns))
+                n.name = rep
+            other.extend(ns)
+            return
+    bucket.append(list(ns))
 
 
 def _same_person(a: str, b: str) -> bool:
@@ -164,7 +181,7 @@ def _same_person(a: str, b: str) -> bool:
 
 def _group_name(group: list[_Named]) -> str:
     """Most frequent canonical form; longer names and forms seen verbatim win ties."""
-    votes: Counter[str] = Counter()
+    votes: dict[str, float] = defaultdict(float)
     for n in group:
         votes[n.name] += 1.0 + (0.5 if squash(n.surface) == n.name else 0.0)
         votes[n.name] += 0.1 * len(n.name.split())

@@ -83,9 +83,22 @@ class NerModel:
         if shapes.pad_id is not None and self.shape_emb[shapes.pad_id].any():
             raise ValueError("expected a zero pad shape embedding")
 
-        emb_id, indexes, codes = _load_navec(navec_path)
-        if emb_id != model.emb.word.id:
-            raise ValueError(f"expected navec id={model.emb.word.id!r}, got {emb_id!r}")
+        self._load_embeddings(navec_path, model.emb.word.id)
+
+        self.layers = _conv_layers(model)
+        self.proj_w = model.head.proj.weight.array
+        self.proj_b = model.head.proj.bias.array
+        self.transitions = model.head.crf.transitions.array
+        self.tag_names = list(tags.items)
+        self.tag_parts = [_parse_bio(t) for t in tags.items]
+        self.tags_num = len(tags.items)
+        self._encode = lru_cache(maxsize=ENCODE_CACHE)(self._encode_word)
+
+    def _load_embeddings(self, navec_path: str, emb_id: str) -> None:
+        """navec's product-quantised word vectors, checked against the model's vocabulary."""
+        found_id, indexes, codes = _load_navec(navec_path)
+        if found_id != emb_id:
+            raise ValueError(f"expected navec id={emb_id!r}, got {found_id!r}")
         if indexes.shape[0] != self.vocab_size:
             raise ValueError("navec and the model's word vocabulary differ in size")
         self.qdim, centroids, chunk = codes.shape
@@ -101,33 +114,6 @@ class NerModel:
         self.code_offsets = np.arange(self.qdim, dtype=np.intp) * centroids
         if codes[np.arange(self.qdim), indexes[self.pad_id]].any():
             raise ValueError("expected a zero navec pad vector")
-
-        self.layers = []
-        for layer in model.encoder.layers:
-            conv, norm = layer.conv, layer.norm
-            if conv.padding != 1 or conv.weight.shape[2] != 3:
-                raise ValueError("expected convolutions of kernel 3, padding 1")
-            filters, in_dim, kernel = conv.weight.shape
-            # The same operand as slovnet's: a transposed view of the (filters, in*kernel) array.
-            weight = conv.weight.array.reshape(filters, in_dim * kernel).T
-            self.layers.append(
-                (
-                    in_dim,
-                    weight,
-                    conv.bias.array,
-                    norm.mean.array,
-                    norm.std.array,
-                    norm.weight.array,
-                    norm.bias.array,
-                )
-            )
-        self.proj_w = model.head.proj.weight.array
-        self.proj_b = model.head.proj.bias.array
-        self.transitions = model.head.crf.transitions.array
-        self.tag_names = list(tags.items)
-        self.tag_parts = [_parse_bio(t) for t in tags.items]
-        self.tags_num = len(tags.items)
-        self._encode = lru_cache(maxsize=ENCODE_CACHE)(self._encode_word)
 
     # ------------------------------------------------------------------ public
 
@@ -304,6 +290,30 @@ class NerModel:
         if previous:
             out.append((previous, start, stop))
         return out
+
+
+def _conv_layers(model) -> list[tuple]:
+    """Each convolution layer's input width, weights (as slovnet's operand) and batch norm."""
+    layers = []
+    for layer in model.encoder.layers:
+        conv, norm = layer.conv, layer.norm
+        if conv.padding != 1 or conv.weight.shape[2] != 3:
+            raise ValueError("expected convolutions of kernel 3, padding 1")
+        filters, in_dim, kernel = conv.weight.shape
+        # The same operand as slovnet's: a transposed view of the (filters, in*kernel) array.
+        weight = conv.weight.array.reshape(filters, in_dim * kernel).T
+        layers.append(
+            (
+                in_dim,
+                weight,
+                conv.bias.array,
+                norm.mean.array,
+                norm.std.array,
+                norm.weight.array,
+                norm.bias.array,
+            )
+        )
+    return layers
 
 
 def _parse_bio(tag: str) -> tuple[str, str | None]:

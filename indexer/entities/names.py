@@ -6,6 +6,7 @@ digits and abbreviations are never inflected."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from indexer.entities.persons import CASES
 from indexer.entities.words import WORD_RE, is_cap, recase, squash, untouchable
@@ -71,30 +72,10 @@ def _agree_nominative(words: list[str], doc_words: frozenset[str]) -> list[str] 
         # Unknown single word: trust it only if the guesser cannot read it as a nominative.
         if any(p.tag.case == "nomn" for p in noun_parses):
             return None
-    best = None
-    for noun in noun_parses:
-        adjs = []
-        for adj_word in words[:-1]:
-            adj = _agreeing_adj(adj_word.lower(), noun)
-            if adj is None:
-                break
-            adjs.append(adj)
-        else:
-            score = noun.score + sum(a.score for a in adjs) + (1.0 if noun.is_known else 0.0)
-            score += 0.5 if noun.tag.case == "nomn" else 0.0  # ties go to keeping the text
-            if "Geox" in noun.tag.grammemes or "Orgn" in noun.tag.grammemes:
-                score += 0.5
-            if doc_words and noun.tag.case != "nomn":
-                # An oblique reading confirmed by its nominative elsewhere in the article:
-                # «Спецкор «Медузы»» next to «Медуза сообщила» is the genitive of «Медуза».
-                nom = inflect(noun, frozenset({"nomn"}))
-                confirmed = nom is not None and nom.word != head and nom.word in doc_words
-                score += 1.0 if confirmed else 0.0
-            if best is None or score > best[0]:
-                best = (score, noun, adjs)
+    best = _best_reading(words, noun_parses, doc_words)
     if best is None:
         return None
-    _, noun, adjs = best
+    noun, adjs = best
     if noun.tag.case == "nomn":
         return words
     number = noun.tag.number or "sing"
@@ -110,6 +91,41 @@ def _agree_nominative(words: list[str], doc_words: frozenset[str]) -> list[str] 
         out.append(a.word if a else word)
     out.append(nom.word)
     return out
+
+
+def _best_reading(words: list[str], noun_parses: list, doc_words: frozenset[str]
+                  ) -> tuple[Any, list] | None:
+    """The likeliest reading of the head noun with which every adjective agrees, and the
+    adjectives' readings."""
+    head = words[-1].lower()
+    best = None
+    for noun in noun_parses:
+        adjs = []
+        for adj_word in words[:-1]:
+            adj = _agreeing_adj(adj_word.lower(), noun)
+            if adj is None:
+                break
+            adjs.append(adj)
+        else:
+            score = noun.score + sum(a.score for a in adjs) + _evidence(noun, head, doc_words)
+            if best is None or score > best[0]:
+                best = (score, noun, adjs)
+    return (best[1], best[2]) if best is not None else None
+
+
+def _evidence(noun, head: str, doc_words: frozenset[str]) -> float:
+    """What speaks for a reading of the head noun besides pymorphy3's score."""
+    score = 1.0 if noun.is_known else 0.0
+    score += 0.5 if noun.tag.case == "nomn" else 0.0  # ties go to keeping the text
+    if "Geox" in noun.tag.grammemes or "Orgn" in noun.tag.grammemes:
+        score += 0.5
+    if doc_words and noun.tag.case != "nomn":
+        # An oblique reading confirmed by its nominative elsewhere in the article:
+        # «Спецкор «Медузы»» next to «Медуза сообщила» is the genitive of «Медуза».
+        nom = inflect(noun, frozenset({"nomn"}))
+        confirmed = nom is not None and nom.word != head and nom.word in doc_words
+        score += 1.0 if confirmed else 0.0
+    return score
 
 
 def _agreeing_adj(word: str, noun):

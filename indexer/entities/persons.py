@@ -5,7 +5,7 @@ forms the article uses («Касым-Жомарта Токаева» → «Ка�
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import defaultdict
 from functools import lru_cache
 
 from indexer.entities.words import WORD_RE, is_cap, is_title, recase, squash, untouchable
@@ -141,18 +141,16 @@ def _context_cases(text: str, start: int) -> dict[str, float]:
     return {}
 
 
-def normalise_person(
-    text: str, start: int, end: int, doc_words: frozenset[str] = frozenset()
-) -> str:
-    """Nominative form of a person's name (all name words agree in case and gender)."""
-    span = text[start:end]
-    parts = [(m.start(), m.end()) for m in WORD_RE.finditer(span)]
-    readings = [_person_readings(span[s:e]) for s, e in parts]
-    scores: Counter[Hyp] = Counter()
+def _hypothesis_scores(readings: list[tuple[dict[Hyp, str], float]],
+                       context: dict[str, float], doc_words: frozenset[str]
+                       ) -> dict[Hyp, float]:
+    """How much speaks for each (case, gender) of a name: its words' readings, the words just
+    before it, and the nominatives the article uses elsewhere."""
+    scores: dict[Hyp, float] = defaultdict(float)
     for found, weight in readings:
         for hyp in found:
             scores[hyp] += weight
-    for case, weight in _context_cases(text, start).items():
+    for case, weight in context.items():
         for gender in ("masc", "femn"):
             if (case, gender) in scores:
                 scores[(case, gender)] += weight
@@ -160,6 +158,17 @@ def normalise_person(
         for hyp, nom in found.items():
             if nom in doc_words and hyp[0] != "nomn":
                 scores[hyp] += 1.0
+    return scores
+
+
+def normalise_person(
+    text: str, start: int, end: int, doc_words: frozenset[str] = frozenset()
+) -> str:
+    """Nominative form of a person's name (all name words agree in case and gender)."""
+    span = text[start:end]
+    parts = [(m.start(), m.end()) for m in WORD_RE.finditer(span)]
+    readings = [_person_readings(span[s:e]) for s, e in parts]
+    scores = _hypothesis_scores(readings, _context_cases(text, start), doc_words)
     if not scores:
         return squash(span)
     best = max(scores.values())
@@ -167,12 +176,13 @@ def normalise_person(
     hyp = min(ties, key=lambda h: (h[0] != "nomn", h[1] != "masc"))
     if hyp[0] == "nomn":
         return squash(span)
-    out, pos = [], 0
+    out: list[str] = []
+    pos = 0
     for (s, e), (found, _) in zip(parts, readings, strict=True):
         word = span[s:e]
-        nom = found.get(hyp)
+        reading = found.get(hyp)
         out.append(span[pos:s])
-        out.append(recase(word, nom) if nom else word)
+        out.append(recase(word, reading) if reading else word)
         pos = e
     out.append(span[pos:])
     return squash("".join(out))

@@ -20,7 +20,7 @@ def tokenize(text: str) -> tuple[list[int], list[int], list[str]]:
         s, e = m.span()
         starts.append(s)
         stops.append(e)
-        types.append(m.lastgroup)  # type: ignore[arg-type]
+        types.append(m.lastgroup or "")
         words.append(m.group())
     n = len(words)
     out_s: list[int] = []
@@ -45,13 +45,32 @@ def _join(
     text: str, tok_start: int, i: int, starts: list[int], types: list[str], words: list[str]
 ) -> bool:
     """razdel's RULES (dash, underscore, float, fraction, punct, other, yahoo) for the split
-    between atoms ``i - 1`` and ``i``, which touch. The 2-1-1-2 rules look one atom further,
-    across spaces too, as razdel's window does."""
+    between atoms ``i - 1`` and ``i``, which touch."""
     left, right = words[i - 1], words[i]
     lt, rt = types[i - 1], types[i]
+    if _rule_2112(i, types, words):
+        return True
+    if lt == _PUNCT and rt == _PUNCT:
+        if SMILE.match(text[tok_start : starts[i]] + right):
+            return True
+        if left in ENDINGS and right in ENDINGS:
+            return True
+        if left + right in ("--", "**"):
+            return True
+    if lt == _OTHER and rt in _WORDISH or lt in _WORDISH and rt == _OTHER:
+        return True
+    return left.lower() == "yahoo" and right == "!"
+
+
+def _rule_2112(i: int, types: list[str], words: list[str]) -> bool:
+    """razdel's 2-1-1-2 rules: the delimiter atom is the left one (cho-|to) or else the right
+    one (cho|-to), and the atoms one further (across spaces too, as razdel's window does)
+    decide."""
+    left, right = words[i - 1], words[i]
     left2 = i - 2 if i >= 2 else None
     right2 = i + 1 if i + 1 < len(words) else None
-    # Rule2112: the delimiter atom is the left one (cho-|to) or else the right one (cho|-to).
+    a: int | None
+    b: int | None
     for kind in ("dash", "underscore", "float", "fraction"):
         if _is_delim(kind, left):
             a, b = left2, i
@@ -67,16 +86,7 @@ def _join(
                 return True
         elif ta == _INT and tb == _INT:
             return True
-    if lt == _PUNCT and rt == _PUNCT:
-        if SMILE.match(text[tok_start : starts[i]] + right):
-            return True
-        if left in ENDINGS and right in ENDINGS:
-            return True
-        if left + right in ("--", "**"):
-            return True
-    if lt == _OTHER and rt in _WORDISH or lt in _WORDISH and rt == _OTHER:
-        return True
-    return left.lower() == "yahoo" and right == "!"
+    return False
 
 
 def _is_delim(kind: str, atom: str) -> bool:

@@ -69,8 +69,8 @@ def segment_values(found: dict | None, leaf, name: str) -> SegmentValues:
     """An entity field's values in one segment: from its facets file (``found``), else read
     value by value from its postings (a segment written by Whoosh's own writer)."""
     if found is not None:
-        values, counts, docs = found.get(name, ([], b"", b""))
-        local = np.frombuffer(docs, np.uint32).astype(np.int64)
+        values, counts, raw = found.get(name, ([], b"", b""))
+        local = np.frombuffer(raw, np.uint32).astype(np.int64)
         return values, local, np.repeat(np.arange(len(values)),
                                          np.frombuffer(counts, np.uint32))
     try:

@@ -45,16 +45,14 @@ class PhraseMatcher:
                     ok &= (i < len(other)) & (other[np.minimum(i, len(other) - 1)]
                                               <= first + reach)
             docs = np.unique(first[ok] >> 32)
-            if slop:
-                docs = self._within(f, wts, docs.tolist(), reach + 1)
-            out[docs] = True
+            out[self._within(f, wts, docs.tolist(), reach + 1) if slop else docs] = True
         return out
 
     def _within(self, fieldname: str, wts: list[WordTerms], docs: list[int], span: int
                 ) -> list[int]:
         """The docs where a window of ``span`` positions holds every word; past the deadline,
         the docs left unchecked are kept."""
-        out = []
+        out: list[int] = []
         for i, d in enumerate(docs):
             if i % 64 == 63 and self.budget.late("a phrase's ~N was not checked in every result"):
                 return out + docs[i:]

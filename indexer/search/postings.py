@@ -9,8 +9,9 @@ a snippet needs 10 documents' values, not a frequent term's 100,000.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 from whoosh.codec.whoosh3 import W3LeafMatcher
@@ -22,6 +23,12 @@ from indexer.store.posting_arrays import SegmentArrays
 PositionArrays = Callable[[], tuple[np.ndarray, np.ndarray]]
 
 
+class RowValues(Protocol):
+    """A term's encoded values by row: a list, or read on demand (``Blocks``, ``Values``)."""
+
+    def __getitem__(self, row: int, /) -> bytes: ...
+
+
 @dataclass
 class Postings:
     """One term's postings over the whole index: sorted global docnums, weights and encoded
@@ -29,7 +36,7 @@ class Postings:
 
     docs: np.ndarray
     weights: np.ndarray
-    values: Sequence[bytes]
+    values: RowValues
     # Every posting's positions from the postings arrays, when all its segments have them:
     # read on first use, as (indptr over the rows before deletions, positions), and ``kept``
     # (row → row before deletions, or None).
@@ -99,7 +106,7 @@ class Blocks:
         self._matcher: W3LeafMatcher | None = None
         self._rows = rows.tolist()
         self._offsets = offsets.tolist()
-        self._blocks: dict[int, Sequence[bytes]] = {}
+        self._blocks: dict[int, list[bytes]] = {}
 
     def __getitem__(self, row: int) -> bytes:
         b = bisect_right(self._rows, row) - 1
@@ -116,7 +123,7 @@ class Values:
     """A term's values over all segments by row: parts starting at given rows (lists read at
     once, or ``Blocks``), less the rows of deleted documents (``rows``: kept row → row)."""
 
-    def __init__(self, parts: list[tuple[int, Sequence[bytes]]], rows: np.ndarray | None):
+    def __init__(self, parts: list[tuple[int, RowValues]], rows: np.ndarray | None):
         self._starts = [start for start, _ in parts]
         self._parts = [part for _, part in parts]
         self._rows = rows
@@ -146,12 +153,12 @@ class _Parts:
     def __init__(self) -> None:
         self.docs: list[np.ndarray] = []
         self.weights: list[np.ndarray] = []
-        self.values: list[tuple[int, Sequence[bytes]]] = []
+        self.values: list[tuple[int, RowValues]] = []
         self.positions: list[PositionArrays] = []
         self.all_arrays = True
         self.rows = 0
 
-    def add(self, docs: np.ndarray, weights: np.ndarray, values: Sequence[bytes], n: int
+    def add(self, docs: np.ndarray, weights: np.ndarray, values: RowValues, n: int
             ) -> None:
         self.docs.append(docs)
         self.weights.append(weights)
@@ -195,10 +202,10 @@ def read_postings(leaves: list, arrays: list[SegmentArrays | None], alive: np.nd
     if not keep.all():
         kept = np.flatnonzero(keep)
         d, w = d[keep], w[keep]
-    values = (parts.values[0][1] if len(parts.values) == 1 and kept is None
-              else Values(parts.values, kept))
-    positions = joined_positions(parts.positions) if parts.all_arrays else None
-    return Postings(d, w, values, positions, kept)
+    values: RowValues = (parts.values[0][1] if len(parts.values) == 1 and kept is None
+                         else Values(parts.values, kept))
+    read_positions = joined_positions(parts.positions) if parts.all_arrays else None
+    return Postings(d, w, values, read_positions, kept)
 
 
 def _add_from_blocks(parts: _Parts, m, base: int) -> None:

@@ -70,17 +70,17 @@ class Value:
 
 @dataclass
 class And:
-    items: list = field(default_factory=list)
+    items: list[Node] = field(default_factory=list)
 
 
 @dataclass
 class Or:
-    items: list = field(default_factory=list)
+    items: list[Node] = field(default_factory=list)
 
 
 @dataclass
 class Not:
-    item: object
+    item: Node
 
 
 Node = Text | Value | And | Or | Not
@@ -119,7 +119,7 @@ def plain(query: str, warnings: list[str] | None = None) -> Node | None:
     words, _ = words_of(re.sub(r"\b(?:OR|AND|NOT)\b", " ", query))
     if len(words) > MAX_TERMS and warnings is not None:
         warnings.append(_too_many())
-    items = [Text([w], [0]) for w in words[:MAX_TERMS]]
+    items: list[Node] = [Text([w], [0]) for w in words[:MAX_TERMS]]
     return _simplify(And(items)) if items else None
 
 
@@ -138,10 +138,47 @@ def _simplify(node: Node) -> Node | None:
     return node
 
 
+Tokens = list[tuple[str, re.Match]]
+
+
+def _lex(query: str) -> Tokens:
+    tokens = []
+    for m in _TOKEN.finditer(query):
+        kind = m.lastgroup or ""
+        if kind == "space":
+            continue
+        if kind in ("pbang", "ptext", "slop"):
+            kind = "phrase"
+        if kind == "quote":
+            raise ParseError("unbalanced quote")
+        tokens.append((kind, m))
+    return tokens
+
+
+def _flatten(tokens: Tokens) -> tuple[Tokens, bool]:
+    """The tokens without the pairs of parentheses nested deeper than MAX_DEPTH, and whether
+    there were any."""
+    out = []
+    depth = 0
+    deep = False
+    for kind, m in tokens:
+        if kind == "lpar":
+            depth += 1
+        if kind in ("lpar", "rpar") and depth > MAX_DEPTH:
+            deep = True
+        else:
+            out.append((kind, m))
+        if kind == "rpar":
+            depth -= 1
+    return out, deep
+
+
 class _Parser:
     def __init__(self, query: str):
         self.warnings: list[str] = []
-        self.tokens = self._flatten(self._lex(query))
+        self.tokens, deep = _flatten(_lex(query))
+        if deep:
+            self.warn(f"parentheses nested deeper than {MAX_DEPTH} are ignored")
         self.i = 0
         self.terms = 0  # words and values taken so far
 
@@ -157,34 +194,9 @@ class _Parser:
             self.warn(_too_many())
         return fit
 
-    def _flatten(self, tokens: list[tuple[str, re.Match]]) -> list[tuple[str, re.Match]]:
-        """The tokens without the pairs of parentheses nested deeper than MAX_DEPTH."""
-        out = []
-        depth = 0
-        for kind, m in tokens:
-            if kind == "lpar":
-                depth += 1
-            if kind in ("lpar", "rpar") and depth > MAX_DEPTH:
-                self.warn(f"parentheses nested deeper than {MAX_DEPTH} are ignored")
-            else:
-                out.append((kind, m))
-            if kind == "rpar":
-                depth -= 1
-        return out
-
-    @staticmethod
-    def _lex(query: str) -> list[tuple[str, re.Match]]:
-        tokens = []
-        for m in _TOKEN.finditer(query):
-            kind = m.lastgroup
-            if kind == "space":
-                continue
-            if kind in ("pbang", "ptext", "slop"):
-                kind = "phrase"
-            if kind == "quote":
-                raise ParseError("unbalanced quote")
-            tokens.append((kind, m))
-        return tokens
+    def kind(self) -> str | None:
+        """The kind of the next token, None at the end."""
+        return self.tokens[self.i][0] if self.i < len(self.tokens) else None
 
     def peek(self) -> tuple[str, str] | None:
         if self.i >= len(self.tokens):
@@ -203,13 +215,13 @@ class _Parser:
         while (tok := self.peek()) and tok[0] == "word" and tok[1] in ("OR", "|"):
             self.i += 1
             items.append(self.parse_and())
-        if any(i is None for i in items):
+        operands = [i for i in items if i is not None]
+        if len(operands) < len(items):
             if self.terms < MAX_TERMS:
                 raise ParseError("OR without an operand")
-            items = [i for i in items if i is not None]  # operands past MAX_TERMS
-            if not items:
+            if not operands:  # operands past MAX_TERMS
                 return None
-        return items[0] if len(items) == 1 else Or(items)
+        return operands[0] if len(operands) == 1 else Or(operands)
 
     def parse_and(self) -> Node | None:
         items = []
@@ -225,7 +237,8 @@ class _Parser:
         return items[0] if len(items) == 1 else And(items)
 
     def parse_unary(self) -> Node | None:
-        kind, text = self.peek()
+        kind, m = self.tokens[self.i]
+        text = m.group()
         if kind == "word" and text == "NOT":
             self.i += 1
             if self.peek() is None:
@@ -245,7 +258,7 @@ class _Parser:
         self.i += 1
         if kind == "lpar":
             node = self.parse_or()
-            if self.peek() is None or self.peek()[0] != "rpar":
+            if self.kind() != "rpar":
                 raise ParseError("unbalanced parenthesis")
             self.i += 1
             return node
@@ -253,7 +266,7 @@ class _Parser:
             raise ParseError("unbalanced parenthesis")
         if kind == "field":
             fieldname = FIELD_PREFIXES[m.group()[:-1].lower()]
-            if self.peek() is None or self.peek()[0] not in ("word", "phrase"):
+            if self.kind() not in ("word", "phrase"):
                 raise ParseError("a field prefix without a value")
             k2, m2 = self.tokens[self.i]
             self.i += 1
@@ -281,7 +294,8 @@ class _Parser:
         raw = m.group()
         exact = raw.startswith("!")
         words, _ = words_of(raw)
-        items = [Text([w], [0], fieldname, exact=exact) for w in words[:self.take(len(words))]]
+        items: list[Node] = [Text([w], [0], fieldname, exact=exact)
+                             for w in words[:self.take(len(words))]]
         if not items:
             return None
         return items[0] if len(items) == 1 else And(items)

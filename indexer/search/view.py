@@ -23,13 +23,13 @@ from indexer.search.days import NO_DATE, to_days
 from indexer.search.facet_arrays import Facet, column_facet, entity_facet, segment_values
 from indexer.search.postings import Postings, read_postings
 from indexer.store.facets_file import read_facets
+from indexer.store.generations import BUILD_INFO
 from indexer.store.posting_arrays import SegmentArrays
 from indexer.store.schema import TEXT_FIELDS
 
 # Postings kept decoded in memory per view (a posting is ~ a docnum, a weight and a few bytes).
 CACHE_POSTINGS = 4_000_000
 CACHE_STORED = 2000  # documents' stored fields kept (title, text, …: ~6 KB each)
-BUILD_INFO = "muragat-build.json"
 
 
 class IndexView:

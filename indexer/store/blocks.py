@@ -116,7 +116,8 @@ class BlockEncoder:
         total = len(docs)
         parts: list[bytes] = []
         minlength = None
-        maxlength = maxweight = 0
+        maxlength = 0
+        maxweight = 0.0
         last_at = offset = 0
         rows, offsets = array("I"), array("Q")
         for lo in range(0, total, self.blocklimit):
@@ -208,12 +209,12 @@ def join(pieces: list[Piece]) -> Piece:
         offsets.extend(n + size for n in array("Q", o))
         row += stats[1]
         size += len(data)
-    stats = [p[0] for p in pieces]
-    lengths = [s[2] for s in stats if s[2] is not None]
+    all_stats = [p[0] for p in pieces]
+    lengths = [s[2] for s in all_stats if s[2] is not None]
     joined = (
-        sum(s[0] for s in stats), sum(s[1] for s in stats),
-        min(lengths) if lengths else None, max(s[3] for s in stats),
-        max(s[4] for s in stats), stats[0][5], stats[-1][6],
+        sum(s[0] for s in all_stats), sum(s[1] for s in all_stats),
+        min(lengths) if lengths else None, max(s[3] for s in all_stats),
+        max(s[4] for s in all_stats), all_stats[0][5], all_stats[-1][6],
     )
     return joined, (b"".join(parts), 0, docs.tobytes(), weights.tobytes(), rows.tobytes(),
                     offsets.tobytes(), counts.tobytes(), positions.tobytes())

@@ -30,7 +30,7 @@ LENGTH_OF_BYTE = [byte_to_length(b) if b else None for b in range(256)]
 class _PostingsWriter(W3PostingsWriter):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self._level = self._compression
+        self._level: int = self._compression
 
     def _write_block(self, last: bool = False) -> None:
         self._compression = self._level if len(self._ids) >= MIN_COMPRESSED_POSTINGS else 0

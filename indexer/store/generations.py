@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 PARTIAL = ".partial"
+BUILD_INFO = "muragat-build.json"  # what a build reports of itself, in its folder
 
 
 def builds_dir(index: Path) -> Path:

@@ -119,37 +119,8 @@ class SegmentBuilder:
             return
         path = os.path.join(self.storage.folder, f"{self.segment.segid}.run{len(self._runs)}")
         self._runs.append(path)
-        write_run(path, self._encoded_terms())
+        write_run(path, encoded_terms(self._terms, self.schema, self._lengths))
         self.postings = 0
-
-    def _encoded_terms(self) -> Iterator[Record]:
-        """The postings in memory as run records, in the order of the segment's term table
-        (field, then term), emptying the memory as it goes: a term with a full block or more
-        is encoded into its blocks now, a smaller one kept as postings, so that the join can
-        put it into one block with the term's postings of the other runs."""
-        # Python orders str by code point, as Whoosh orders the UTF-8 bytes of terms.
-        for name in sorted(self._terms):
-            terms = self._terms.pop(name)
-            encoder = BlockEncoder(self.schema[name], self._lengths.get(name))
-            for term in sorted(terms):
-                p = terms.pop(term)
-                if len(p.docs) < encoder.blocklimit:
-                    yield name, term, None, (p.docs.tobytes(), p.weights.tobytes(), p.values,
-                                             p.counts.tobytes(), p.positions.tobytes())
-                else:
-                    yield name, term, *encoder.encode(p)
-
-    def _merged_terms(self) -> Iterator[tuple[str, str, Piece]]:
-        """Every term's encoded postings, from the runs and the memory in docnum order (runs
-        were spilled in document order, and ``heapq.merge`` keeps that order on ties)."""
-        streams = [read_run(path) for path in self._runs] + [self._encoded_terms()]
-        key = itemgetter(0, 1)
-        merged = heapq.merge(*streams, key=key) if len(streams) > 1 else streams[0]
-        encoder: BlockEncoder | None = None
-        for (name, term), group in groupby(merged, key=key):
-            if encoder is None or encoder.name != name:
-                encoder = BlockEncoder(self.schema[name], self._lengths.get(name), name)
-            yield name, term, _joined(encoder, list(group))
 
     def finish(self):
         """Write the postings (joining any spilled runs) and close the segment; returns
@@ -159,16 +130,18 @@ class SegmentBuilder:
         arrays = PostingArrays(self.storage.folder, self.segment.segid)
         facets: dict[str, tuple[list[str], array, list[bytes]]] = {}
         field_name: str | None = None
-        write = None
+        term_writer: TermWriter | None = None
         try:
-            for name, term, piece in self._merged_terms():
+            for name, term, piece in merged_terms(self._runs, self._terms, self.schema,
+                                                  self._lengths):
                 if name != field_name:
                     if field_name is not None:
                         writer.finish_field()
                     field_name = name
                     writer.start_field(name, self.schema[name])
-                    write = TermWriter(writer, arrays).write
-                write(term.encode("utf-8"), piece)
+                    term_writer = TermWriter(writer, arrays)
+                assert term_writer is not None
+                term_writer.write(term.encode("utf-8"), piece)
                 if name in ENTITY_FIELDS:
                     values, counts, docs = facets.setdefault(name, ([], array("I"), []))
                     values.append(term)
@@ -186,6 +159,39 @@ class SegmentBuilder:
         self.segment.set_doc_count(self.docs)
         self.segment.create_compound_file(self.storage)
         return self.segment
+
+
+def encoded_terms(terms_by_field: dict[str, dict[str, TermPostings]], schema,
+                  lengths: dict[str, array]) -> Iterator[Record]:
+    """The postings in memory as run records, in the order of the segment's term table
+    (field, then term), emptying ``terms_by_field`` as it goes: a term with a full block or
+    more is encoded into its blocks now, a smaller one kept as postings, so that the join can
+    put it into one block with the term's postings of the other runs."""
+    # Python orders str by code point, as Whoosh orders the UTF-8 bytes of terms.
+    for name in sorted(terms_by_field):
+        terms = terms_by_field.pop(name)
+        encoder = BlockEncoder(schema[name], lengths.get(name))
+        for term in sorted(terms):
+            p = terms.pop(term)
+            if len(p.docs) < encoder.blocklimit:
+                yield name, term, None, (p.docs.tobytes(), p.weights.tobytes(), p.values,
+                                         p.counts.tobytes(), p.positions.tobytes())
+            else:
+                yield name, term, *encoder.encode(p)
+
+
+def merged_terms(runs: list[str], terms_by_field: dict[str, dict[str, TermPostings]], schema,
+                 lengths: dict[str, array]) -> Iterator[tuple[str, str, Piece]]:
+    """Every term's encoded postings, from the runs and the memory in docnum order (runs
+    were spilled in document order, and ``heapq.merge`` keeps that order on ties)."""
+    streams = [read_run(path) for path in runs] + [encoded_terms(terms_by_field, schema, lengths)]
+    key = itemgetter(0, 1)
+    merged = heapq.merge(*streams, key=key) if len(streams) > 1 else streams[0]
+    encoder: BlockEncoder | None = None
+    for (name, term), group in groupby(merged, key=key):
+        if encoder is None or encoder.name != name:
+            encoder = BlockEncoder(schema[name], lengths.get(name), name)
+        yield name, term, _joined(encoder, list(group))
 
 
 def _joined(encoder: BlockEncoder, records: list[Record]) -> Piece:

@@ -15,6 +15,8 @@ from indexer.search.view import IndexView
 from indexer.store import blocks, generations, posting_arrays
 from indexer.store.blocks import decode_positions
 
+pytestmark = pytest.mark.slow  # writes and compares whole indexes term by term
+
 
 def _whoosh_postings(view: IndexView, fieldname: str, term: str) -> list[tuple]:
     """(global docnum, weight, value) of every live posting, through Whoosh's own matchers."""

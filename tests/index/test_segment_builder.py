@@ -17,7 +17,9 @@ from indexer.store import blocks
 from indexer.store.codec import MuragatCodec
 from indexer.store.schema import build_schema
 
-ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.slow  # writes and compares whole indexes term by term
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _postings(reader, fieldname: str, text: bytes) -> list[tuple]:

@@ -14,7 +14,7 @@ from indexer.entities.cache import EntityCache, extract_many_cached
 from indexer.entities.chunks import MAX_CHUNK_CHARS, chunks
 from indexer.records import Entity
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 KAZPRAVDA_NAME = "2026-03-05-kazpravda-constitution-meetings.txt"
 KAZPRAVDA_PLACES = [
     ROOT / "archive" / "kazpravda" / "2026",

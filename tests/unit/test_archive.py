@@ -13,7 +13,7 @@ from indexer.ingest import iter_archive
 from indexer.ingest.leads import derive_title
 from indexer.records import Article, Problem, ReadReport
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 KAZPRAVDA = next((ROOT / "archive" / "kazpravda").rglob("*.txt"))
 
 

@@ -16,7 +16,7 @@ from indexer.entities.inference import NerModel
 from indexer.entities.model import EMB_FILE, MODEL_FILE
 from indexer.entities.tokens import tokenize
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared" / "corpora"
 KAZPRAVDA = SHARED / "kazpravda_sample" / "2026-03-05-kazpravda-constitution-meetings.txt"
 COLLECTION5 = SHARED / "collection5" / "collection5_gold.jsonl"

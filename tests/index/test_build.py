@@ -18,7 +18,7 @@ from indexer.build.lock import LockedError, WriterLock
 from indexer.store import generations
 from indexer.text.morphology import any_form_terms
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def article(root: Path, rel: str, text: str, date: str = "2024-05-01") -> Path:

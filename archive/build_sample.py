@@ -91,6 +91,7 @@ class SourceStats:
 
     articles: int = 0
     dated: int = 0
+    one_paragraph: int = 0  # articles whose text is a single paragraph
     bytes: int = 0
 
 
@@ -183,7 +184,17 @@ def write_articles(slug: str, articles: list[Article], stats: SourceStats) -> No
         path.write_bytes(data)
         stats.articles += 1
         stats.dated += article.date is not None
+        stats.one_paragraph += len(paragraphs(article.text)) == 1
         stats.bytes += len(data)
+
+
+def native_paragraph_count(text: str) -> int:
+    """How many paragraphs a file in the native format has (the header block aside)."""
+    blocks = [block for block in re.split(r"\n\s*\n", text.strip()) if block.strip()]
+    header = re.compile(r"date \d{4}-\d{2}-\d{2}|(?:title|source|url) .*")
+    if blocks and all(header.fullmatch(line.strip()) for line in blocks[0].split("\n")):
+        blocks.pop(0)
+    return len(blocks)
 
 
 def build_kazpravda(shared: Path, stats: SourceStats) -> None:
@@ -198,6 +209,7 @@ def build_kazpravda(shared: Path, stats: SourceStats) -> None:
         dst.write_bytes(data)
         stats.articles += 1
         stats.dated += m is not None
+        stats.one_paragraph += native_paragraph_count(data.decode("utf-8")) == 1
         stats.bytes += len(data)
 
 
@@ -326,18 +338,21 @@ def main(argv: list[str] | None = None) -> int:
     build_meduza(shared, stats["meduza"])
     build_wikinews(shared, stats["wikinews"], reasons)
 
-    print(f"{'source':<10} {'articles':>8} {'dated':>6} {'undated':>8} {'bytes':>10}")
-    for slug, s in stats.items():
-        print(f"{slug:<10} {s.articles:>8} {s.dated:>6} {s.articles - s.dated:>8} {s.bytes:>10,}")
-    total = SourceStats(
-        sum(s.articles for s in stats.values()),
-        sum(s.dated for s in stats.values()),
-        sum(s.bytes for s in stats.values()),
-    )
     print(
-        f"{'total':<10} {total.articles:>8} {total.dated:>6} "
-        f"{total.articles - total.dated:>8} {total.bytes:>10,}"
+        f"{'source':<10} {'articles':>8} {'dated':>6} {'undated':>8} {'1-para':>7} {'bytes':>10}"
     )
+    total = SourceStats(
+        articles=sum(s.articles for s in stats.values()),
+        dated=sum(s.dated for s in stats.values()),
+        one_paragraph=sum(s.one_paragraph for s in stats.values()),
+        bytes=sum(s.bytes for s in stats.values()),
+    )
+    for slug, s in [*stats.items(), ("total", total)]:
+        print(
+            f"{slug:<10} {s.articles:>8} {s.dated:>6} {s.articles - s.dated:>8} "
+            f"{s.one_paragraph:>7} {s.bytes:>10,}"
+        )
+    print("1-para: articles whose text is a single paragraph")
     print("wikinews dates: " + ", ".join(f"{k} {v}" for k, v in sorted(reasons.items())))
     return 0
 

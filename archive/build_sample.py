@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import hashlib
+import html
 import json
 import re
 import shutil
@@ -71,6 +72,143 @@ DMY_DATE_LINE_RE = re.compile(
 SENTENCE_END_RE = re.compile(r"[.!?…:;][\"'»”)\]]*$")
 # A first line this long is a paragraph, not a headline (the file has no title).
 MAX_TITLE_CHARS = 200
+
+
+# Wiki markup left in the NEREL texts. NEREL's authors had already rendered most of the
+# markup away (no [[links]] or {{templates}} are left), but some residue survived:
+# ''italics'' and '''bold''', "_NOTOC__" after a title, [http://… text] links, image
+# options ("thumb|left|Caption", "мини|слева"), == headings ==, "Категория:…" lines, a
+# quotation template's "|автор=", links that lost their brackets ("Венесуэла|Венесуэле"),
+# empty "()" where a template was dropped, and an HTML entity. The kinds that do not occur
+# are cleaned too, so that another release of the corpus cannot leak them into the archive.
+HTML_ENTITY_RE = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]*|#\d+|#[xX][0-9A-Fa-f]+);")
+# "__NOTOC__", also with an underscore lost: two titles end with "_NOTOC__".
+MAGIC_WORD_RE = re.compile(
+    r"_{1,2}(?:NOTOC|FORCETOC|TOC|NOEDITSECTION|NEWSECTIONLINK|NONEWSECTIONLINK|NOGALLERY"
+    r"|HIDDENCAT|INDEX|NOINDEX|STATICREDIRECT|БЕЗ_ОГЛАВЛЕНИЯ|БЕЗОГЛАВЛЕНИЯ)_{1,2}"
+)
+TEMPLATE_RE = re.compile(r"\{\{([^{}]*)\}\}")
+WIKI_LINK_RE = re.compile(r"\[\[(?:[^\[\]|]*\|)?([^\[\]|]*)\]\](\w*)")
+EXTERNAL_LINK_RE = re.compile(r"\[(?:https?:)?//[^\s\]]*(?:\s+([^\]]*))?\]")
+# "[1957 год]у": an internal link that lost one pair of brackets (a letter follows at once;
+# editorial brackets such as "[на новой сцене — Прим. Викиновостей]" are followed by a space).
+HALF_LINK_RE = re.compile(r"\[([^\[\]]+)\](?=\w)")
+QUOTES_RE = re.compile(r"'{2,5}")
+HEADING_RE = re.compile(r"(={1,6})\s*(.*?)\s*\1")
+# "* item", "# item", "*item"; not a hashtag ("#MeToo").
+LIST_MARK_RE = re.compile(r"(?:\*+|#+(?=\s))\s*")
+CATEGORY_RE = re.compile(r"(?:Категория|Category)\s*:\s*(.*)", re.IGNORECASE)
+FILE_RE = re.compile(r"(?:Файл|File|Изображение|Image)\s*:.*", re.IGNORECASE)
+IMAGE_OPTION_RE = re.compile(
+    r"thumb|thumbnail|frame|framed|frameless|border|upright|left|right|center|centre|none"
+    r"|мини|миниатюра|слева|справа|центр|безрамки|рамка|обрамить|\d+(?:x\d+)?px",
+    re.IGNORECASE,
+)
+# A template parameter whose braces were lost: "…самоизоляции.|автор=— прокомментировал…".
+TEMPLATE_PARAMETER_RE = re.compile(r"\s*\|\s*[^\W\d_]+\s*=\s*")
+# "Ли Чже Ён), (), но": a comma before the empty parentheses goes with them.
+EMPTY_PARENS_RE = re.compile(r",?\s*\(\s*[,;]?\s*\)")
+WORD_RE = re.compile(r"[^\W_][\w\-]*")
+MARKUP_KINDS = (
+    "HTML entities",
+    "category lines",
+    "image options",
+    "headings",
+    "list marks",
+    "magic words",
+    "templates",
+    "wiki links",
+    "external links",
+    "links that lost a bracket",
+    "italic and bold quotes",
+    "template parameters",
+    "links that lost their brackets",
+    "empty parentheses",
+)
+
+
+def unpipe(line: str) -> str:
+    """Drop the target of each link that lost its brackets: "В Венесуэла|Венесуэле 7 октября"
+    becomes "В Венесуэле 7 октября".
+
+    The shown text starts after the "|". The target starts at the farthest of the six words
+    before it whose first four letters are those of one of the first two shown words, so
+    "Чавес, Уго|Уго Чавеса" becomes "Уго Чавеса". A "|" without such a word is left alone.
+    """
+    while (bar := line.find("|")) >= 0:
+        shown = [w.casefold()[:4] for w in WORD_RE.findall(line[bar + 1 :])[:2]]
+        start = None
+        for m in reversed(list(WORD_RE.finditer(line, 0, bar))[-6:]):
+            if re.search(r"[.!?;:]", line[m.end() : bar]):
+                break  # a link target does not span two sentences
+            if m[0].casefold()[:4] in shown:
+                start = m.start()
+        if start is None:
+            break
+        line = line[:start] + line[bar + 1 :]
+    return line
+
+
+def link_text(m: re.Match[str]) -> str:
+    """The shown text of an external link; a space before it when the link follows a word
+    directly, as a reference after "законопроекта[http://… «Проводить …»]" does."""
+    text = (m[1] or "").strip()
+    if text and m.start() > 0 and not m.string[m.start() - 1].isspace():
+        text = " " + text
+    return text
+
+
+def is_image_part(part: str) -> bool:
+    """Whether ``part`` of a "|"-separated image line is markup: an option or a file name."""
+    return bool(IMAGE_OPTION_RE.fullmatch(part.strip()) or FILE_RE.fullmatch(part.strip()))
+
+
+def clean_wiki_line(line: str, cleaned: Counter[str]) -> str:
+    """Return ``line`` without wiki markup; "" when nothing but markup is left.
+
+    ``cleaned`` counts what was removed, for the summary.
+    """
+
+    def sub(kind: str, regex: re.Pattern[str], repl, text: str, count: int = 0) -> str:
+        text, n = regex.subn(repl, text, count=count)
+        cleaned[kind] += n
+        return text
+
+    line = sub("HTML entities", HTML_ENTITY_RE, lambda m: html.unescape(m[0]), line).strip()
+    if CATEGORY_RE.fullmatch(line):
+        cleaned["category lines"] += 1
+        return ""
+    # An image: "thumb|left|Caption", "мини|слева", "File:Name.webm|Caption" → "Caption".
+    parts = line.split("|")
+    if len(parts) > 1 and is_image_part(parts[0]):
+        cleaned["image options"] += 1
+        line = "|".join(part for part in parts if not is_image_part(part)).strip()
+    if m := HEADING_RE.fullmatch(line):
+        cleaned["headings"] += 1
+        line = m[2]
+    if LIST_MARK_RE.match(line):
+        line = sub("list marks", LIST_MARK_RE, "", line, count=1)
+    line = sub("magic words", MAGIC_WORD_RE, "", line)
+    while TEMPLATE_RE.search(line):
+        # {{lang-en|Text}} and the like keep their text; other templates go.
+        line = sub(
+            "templates",
+            TEMPLATE_RE,
+            lambda m: m[1].split("|")[-1] if m[1].lower().startswith("lang") else "",
+            line,
+        )
+    line = sub("wiki links", WIKI_LINK_RE, r"\1\2", line)
+    line = sub("external links", EXTERNAL_LINK_RE, link_text, line)
+    line = sub("links that lost a bracket", HALF_LINK_RE, r"\1", line)
+    line = sub("italic and bold quotes", QUOTES_RE, "", line)
+    line = sub("template parameters", TEMPLATE_PARAMETER_RE, " ", line)
+    if "|" in line:
+        bars = line.count("|")
+        line = unpipe(line)
+        cleaned["links that lost their brackets"] += bars - line.count("|")
+    line = sub("empty parentheses", EMPTY_PARENS_RE, "", line)
+    line = line.replace("(, ", "(").replace(", ;", ";")
+    return re.sub(r"[ \t]{2,}", " ", line).strip()
 
 
 @dataclass(slots=True)
@@ -236,12 +374,17 @@ def build_meduza(shared: Path, stats: SourceStats) -> None:
     shutil.copyfile(folder / "Licence.txt", ARCHIVE_DIR / "meduza" / "LICENSE.txt")
 
 
-def read_nerel(path: Path) -> tuple[Article, str]:
+def read_nerel(path: Path, cleaned: Counter[str]) -> tuple[Article, str]:
     """Read one NEREL text: title line, optional date line, then the text.
 
-    Returns the article and how its date was found.
+    Wiki markup is cleaned first (``cleaned`` counts it). Returns the article and how its
+    date was found.
     """
-    rest = path.read_text(encoding="utf-8").replace("\r\n", "\n").split("\n")
+    raw = path.read_text(encoding="utf-8").replace("\r\n", "\n").split("\n")
+    rest = [clean_wiki_line(line, cleaned) for line in raw]
+    # A section heading that ends the text heads an empty section ("== Комментарии ==").
+    while rest and (not rest[-1] or HEADING_RE.fullmatch(raw[len(rest) - 1].strip())):
+        rest.pop()
     while rest and not rest[0].strip():
         rest.pop(0)
     date: dt.date | None = None
@@ -283,7 +426,9 @@ def fingerprint(text: str) -> str:
 WIKINEWS_NAME = re.compile(r"^\d+_text\.txt$")
 
 
-def build_wikinews(shared: Path, stats: SourceStats, reasons: Counter[str]) -> None:
+def build_wikinews(
+    shared: Path, stats: SourceStats, reasons: Counter[str], cleaned: Counter[str]
+) -> None:
     """Convert the Russian Wikinews texts of NEREL, dropping texts repeated across splits."""
     root = shared / "nerel" / "NEREL-v1.1"
     articles = []
@@ -295,7 +440,7 @@ def build_wikinews(shared: Path, stats: SourceStats, reasons: Counter[str]) -> N
                 # named otherwise; only the Wikinews texts are CC BY and may ship.
                 reasons["not a Wikinews text, left out"] += 1
                 continue
-            article, how = read_nerel(path)
+            article, how = read_nerel(path, cleaned)
             key = fingerprint(article.title + "\n" + article.text)
             if key in first_seen:
                 print(f"skip {path}: same text as {first_seen[key]}", file=sys.stderr)
@@ -334,9 +479,10 @@ def main(argv: list[str] | None = None) -> int:
     clean_outputs()
     stats = {slug: SourceStats() for slug in SOURCE_SLUGS}
     reasons: Counter[str] = Counter()
+    cleaned: Counter[str] = Counter(dict.fromkeys(MARKUP_KINDS, 0))
     build_kazpravda(shared, stats["kazpravda"])
     build_meduza(shared, stats["meduza"])
-    build_wikinews(shared, stats["wikinews"], reasons)
+    build_wikinews(shared, stats["wikinews"], reasons, cleaned)
 
     print(
         f"{'source':<10} {'articles':>8} {'dated':>6} {'undated':>8} {'1-para':>7} {'bytes':>10}"
@@ -354,6 +500,9 @@ def main(argv: list[str] | None = None) -> int:
         )
     print("1-para: articles whose text is a single paragraph")
     print("wikinews dates: " + ", ".join(f"{k} {v}" for k, v in sorted(reasons.items())))
+    print("wikinews markup removed:")
+    for key, value in cleaned.items():
+        print(f"  {key}: {value}")
     return 0
 
 

@@ -12,6 +12,7 @@ the output depends only on the input files, so a rerun gives byte-identical file
 from __future__ import annotations
 
 import argparse
+import bisect
 import datetime as dt
 import hashlib
 import html
@@ -34,13 +35,21 @@ NEREL_SPLITS = ("train", "dev", "test")
 WIKINEWS_SOURCE = "Викиновости"
 MEDUZA_SOURCE = "Meduza"
 
-# How far into the NEREL text (after the title) a lead date may start.
-LEAD_WINDOW = 400
 # A lead date outside these years is not a publication date (e.g. a photo caption
 # "... 24 октября 1953 года" or a birth date): Russian Wikinews started in
 # November 2005 and NEREL v1.1 was published in 2022.
 LEAD_YEAR_MIN = 2005
 LEAD_YEAR_MAX = 2022
+# A sentence-like line of at most this many words before the first longer one is a photo
+# caption ("Онежская улица в Москве.") or a one-line summary, not yet the lead.
+SHORT_LINE_WORDS = 12
+# NEREL names each Wikinews text by its page id, and page ids grow with time. A lead date
+# more than this many days before the median date of the three dated pages just below, or
+# after that of the three just above, is the date of another event, not of the article.
+NEIGHBOURS = 3
+NEIGHBOUR_SLACK_DAYS = 30
+# How a text's date was found, when it is a full date of the lead.
+LEAD_HOW = "dated: date in the lead"
 
 MONTHS_GENITIVE = (
     "января",
@@ -57,12 +66,42 @@ MONTHS_GENITIVE = (
     "декабря",
 )
 MONTH_NUMBER = {name: number for number, name in enumerate(MONTHS_GENITIVE, start=1)}
+# The accusative after "в"/"во"/"на" ("в среду", "в ночь на понедельник"), Monday first.
+WEEKDAYS_ACCUSATIVE = (
+    "понедельник",
+    "вторник",
+    "среду",
+    "четверг",
+    "пятницу",
+    "субботу",
+    "воскресенье",
+)
 
-# "26 июля 2017 года", "13 марта 2012 г.", "11 сентября 2001г." (\s also matches NBSP).
+# "26 июля 2017 года", "13 марта 2012 г.", "11 сентября 2001г.", and without the year,
+# "25 декабря" (\s also matches NBSP). Not "12 мая 20…": another number after the month.
 LEAD_DATE_RE = re.compile(
-    r"(?<!\d)(\d{1,2})\s+(" + "|".join(MONTHS_GENITIVE) + r")\s+(\d{4})(?!\d)",
+    r"(?<!\d)(\d{1,2})\s+(" + "|".join(MONTHS_GENITIVE) + r")(?:\s+(\d{4})(?!\d)|(?!\s*\d))",
     re.IGNORECASE,
 )
+# "в среду, 26 июля", "в пятницу — 28 июня", "во вторник 20 июня", "в ночь на понедельник, …".
+WEEKDAY_BEFORE_RE = re.compile(
+    r"(?<!\w)(" + "|".join(WEEKDAYS_ACCUSATIVE) + r")\s*[,—–-]?\s*$", re.IGNORECASE
+)
+# Words that make the date that of something else: a period or deadline ("с 1 июля", "с 11
+# по 14 апреля", "до 15 июля"), a document ("указом от 13 февраля"), a plan ("намеченная на
+# 11 ноября", but not "в ночь на 31 июля"), a birth, an earlier event ("ещё 3 июля").
+OTHER_EVENT_BEFORE_RE = re.compile(
+    r"(?<![\w.])(?:с|со|до|по|от|к|ко|после|между|около|ещё|еще|род\.|родился|родилась"
+    r"|родились|рождения|(?<!ночь )на)\s*$",
+    re.IGNORECASE,
+)
+# "Напомним, …": the sentence recalls an earlier event.
+RECALL_SENTENCE_RE = re.compile(r"(?:^|[.!?…]\s+)Напомним\b[^.!?…]*$")
+# Another day in front: "17 и 21 апреля", "12, 13 января", "с 18 на 19 апреля".
+ANOTHER_DAY_BEFORE_RE = re.compile(r"\d\s*(?:и|,|—|–|-|на)\s*$")
+# What may follow a date that ends its sentence ("года.", "г.").
+DATE_ENDS_SENTENCE_RE = re.compile(r"\s*(?:года|год|г\.?)?\s*(?:[.!?…][\"'»”)]*\s*)?$")
+SENTENCE_BREAK_RE = re.compile(r"[.!?…][\"'»”)]*\s+(?=[А-ЯЁA-Z«\"\d])")
 # A line that is only a date: "date 2026-03-05", "2008-08-05", "05/08/2008 10:35", "05.08.2008".
 ISO_DATE_LINE_RE = re.compile(r"(?:date\s+)?(\d{4})-(\d{2})-(\d{2})", re.IGNORECASE)
 DMY_DATE_LINE_RE = re.compile(
@@ -259,22 +298,79 @@ def parse_date_line(line: str) -> dt.date | None:
     return None
 
 
-def lead_date(text: str) -> tuple[dt.date | None, str]:
-    """Find the first full Russian date in the lead of ``text``.
+@dataclass(slots=True)
+class LeadDate:
+    """A date in a lead: a full date, or only a day and a month."""
 
-    Returns the date (None when there is none, or when the first one found is not a real or
-    plausible publication date) and a short reason for the statistics.
+    day: int
+    month: int
+    year: int | None
+    weekday: int | None  # the weekday the text names right before it (0 is Monday)
+
+
+def word_count(line: str) -> int:
+    """How many words ``line`` has."""
+    return len(WORD_RE.findall(line))
+
+
+def lead_window(lines: list[str]) -> list[tuple[str, int | None, bool]]:
+    """The lines to look for the date in: (line, how many sentences of it, whether it is short).
+
+    Only lines that end like a sentence count; a photo caption usually does not. The lead is
+    the first of them with more than SHORT_LINE_WORDS words. The shorter lines before it
+    (captions that end with a full stop, a one-line summary) and the lead are searched in
+    full, the line after the lead only in its first sentence: later sentences tell the
+    background (an earlier arrest, a birth, a plan), not the news.
     """
-    m = LEAD_DATE_RE.search(text, 0, LEAD_WINDOW + 40)
-    if m is None or m.start() >= LEAD_WINDOW:
-        return None, "no date in lead"
-    day, month, year = int(m[1]), MONTH_NUMBER[m[2].lower()], int(m[3])
-    date = make_date(year, month, day)
-    if date is None:
-        return None, "invalid date in lead"
-    if not LEAD_YEAR_MIN <= year <= LEAD_YEAR_MAX:
-        return None, "implausible year in lead"
-    return date, "date from lead"
+    sentences = [line for line in lines if SENTENCE_END_RE.search(line)]
+    lead = 0
+    while lead < len(sentences) - 1 and word_count(sentences[lead]) <= SHORT_LINE_WORDS:
+        lead += 1
+    return (
+        [(line, None, True) for line in sentences[:lead]]
+        + [(line, None, False) for line in sentences[lead : lead + 1]]
+        + [(line, 1, False) for line in sentences[lead + 1 : lead + 2]]
+    )
+
+
+def find_lead_date(lines: list[str]) -> LeadDate | None:
+    """The first date in the lead of ``lines`` that may be the article's own.
+
+    Skipped: a date that ends its line and is a sentence of its own or ends a short line
+    (a photo caption:
+    "…дворца. 31 мая 2003 года.", "Аделина Сотникова 12 декабря 2010 г."); a date of
+    something else (OTHER_EVENT_BEFORE_RE, "17 и 21 апреля", "Напомним, …"), unless a weekday
+    is named right before it ("в пятницу, 17 апреля"); a date that is not in the calendar or
+    not in LEAD_YEAR_MIN..LEAD_YEAR_MAX (a caption, a birth date, a typo).
+    """
+    for line, max_sentences, short in lead_window(lines):
+        for m in LEAD_DATE_RE.finditer(line):
+            before, after = line[: m.start()], line[m.end() :]
+            if (
+                max_sentences is not None
+                and len(SENTENCE_BREAK_RE.findall(before)) >= max_sentences
+            ):
+                break
+            named = WEEKDAY_BEFORE_RE.search(before)
+            if DATE_ENDS_SENTENCE_RE.fullmatch(after):
+                starts_sentence = not before.strip() or re.search(r"[.!?…][\"'»”)]*\s*$", before)
+                if starts_sentence or (short and not named):
+                    continue
+            if not named and (
+                OTHER_EVENT_BEFORE_RE.search(before)
+                or ANOTHER_DAY_BEFORE_RE.search(before)
+                or RECALL_SENTENCE_RE.search(before)
+            ):
+                continue
+            day, month = int(m[1]), MONTH_NUMBER[m[2].lower()]
+            year = int(m[3]) if m[3] else None
+            if make_date(year or 2000, month, day) is None:  # 2000: a leap year
+                continue
+            if year is not None and not LEAD_YEAR_MIN <= year <= LEAD_YEAR_MAX:
+                continue
+            weekday = WEEKDAYS_ACCUSATIVE.index(named[1].lower()) if named else None
+            return LeadDate(day, month, year, weekday)
+    return None
 
 
 def paragraphs(text: str) -> list[str]:
@@ -374,47 +470,128 @@ def build_meduza(shared: Path, stats: SourceStats) -> None:
     shutil.copyfile(folder / "Licence.txt", ARCHIVE_DIR / "meduza" / "LICENSE.txt")
 
 
-def read_nerel(path: Path, cleaned: Counter[str]) -> tuple[Article, str]:
+@dataclass(slots=True)
+class NerelText:
+    """One Wikinews text of NEREL, converted; its date may still be settled by its neighbours."""
+
+    article: Article
+    page_id: int  # the number in the file name: the Wikinews page id
+    how: str  # how the date was found, for the summary
+    lead: LeadDate | None = None
+
+
+def read_nerel(path: Path, cleaned: Counter[str]) -> NerelText:
     """Read one NEREL text: title line, optional date line, then the text.
 
-    Wiki markup is cleaned first (``cleaned`` counts it). Returns the article and how its
-    date was found.
+    Wiki markup is cleaned first (``cleaned`` counts it). The date comes from a date line, a
+    date category ("Категория:29 августа 2007") or the lead; a lead's day and month without
+    a year, and any lead date, are settled later by ``date_by_neighbours``.
     """
     raw = path.read_text(encoding="utf-8").replace("\r\n", "\n").split("\n")
+    date: dt.date | None = None
+    how = ""
+    for line in raw:
+        if (m := CATEGORY_RE.fullmatch(line.strip())) and (d := LEAD_DATE_RE.fullmatch(m[1])):
+            if d[3] and (date := make_date(int(d[3]), MONTH_NUMBER[d[2].lower()], int(d[1]))):
+                how = "dated: date category"
+                break
     rest = [clean_wiki_line(line, cleaned) for line in raw]
     # A section heading that ends the text heads an empty section ("== Комментарии ==").
     while rest and (not rest[-1] or HEADING_RE.fullmatch(raw[len(rest) - 1].strip())):
         rest.pop()
     while rest and not rest[0].strip():
         rest.pop(0)
-    date: dt.date | None = None
-    how = ""
     # A date line may come before the title or right after it (blank lines aside).
-    if rest and (date := parse_date_line(rest[0])):
+    if rest and (found := parse_date_line(rest[0])):
         rest.pop(0)
-        how = "date line"
+        date, how = date or found, how or "dated: date line"
         while rest and not rest[0].strip():
             rest.pop(0)
     title = ""
     if rest and len(rest[0].strip()) <= MAX_TITLE_CHARS:
         title = rest.pop(0).strip()
-    if date is None:
-        for i, line in enumerate(rest[:4]):
-            if line.strip():
-                if found := parse_date_line(line):
-                    date, how = found, "date line"
-                    del rest[i]
-                break
+    for i, line in enumerate(rest[:4]):
+        if line.strip():
+            if found := parse_date_line(line):
+                date, how = date or found, how or "dated: date line"
+                del rest[i]
+            break
     text = "\n".join(rest)
+    lead = None
     if date is None:
-        # Photo captions and wiki image markup ("мини|слева|…") often precede the lead and
-        # carry the date of the photo, not of the news: look at sentence-like lines only.
-        lead = "\n".join(line for line in paragraphs(text) if SENTENCE_END_RE.search(line))
-        date, how = lead_date(lead)
+        lead = find_lead_date(paragraphs(text))
+        if lead is None:
+            how = "undated: no date in the lead"
+        elif lead.year is None:
+            how = "undated: day and month in the lead, no year"  # until its neighbours give one
+        else:
+            date, how = make_date(lead.year, lead.month, lead.day), LEAD_HOW
     article = Article(
         id=f"nerel-{slugify(path.stem)}", text=text, title=title, date=date, source=WIKINEWS_SOURCE
     )
-    return article, how
+    return NerelText(article, int(path.stem.split("_")[0]), how, lead)
+
+
+def neighbour_window(below: list[dt.date], above: list[dt.date]) -> tuple[dt.date, dt.date]:
+    """The dates a page may have, from the dates of the pages just below and just above it."""
+
+    def median(dates: list[dt.date]) -> dt.date:
+        return sorted(dates)[len(dates) // 2]
+
+    slack = dt.timedelta(days=NEIGHBOUR_SLACK_DAYS)
+    return (
+        median(below) - slack if below else dt.date.min,
+        median(above) + slack if above else dt.date.max,
+    )
+
+
+def date_by_neighbours(texts: list[NerelText]) -> None:
+    """Settle the lead dates of ``texts`` by the dates of the pages around them.
+
+    Page ids grow with time, so a page's date lies near those of the pages numbered just
+    below and above it. First, lead dates that do not are dropped, the farthest first (so
+    that a wrong date does not condemn its neighbours). Then a lead's day and month get the
+    one year that puts them among their neighbours' dates, if there is exactly one, and if a
+    weekday named with them agrees.
+    """
+    dated = {t.page_id: t for t in texts if t.article.date is not None}
+    while True:
+        ids = sorted(dated)
+        dates = [dated[i].article.date for i in ids]
+        worst_days, worst = 0, None
+        for k, page_id in enumerate(ids):
+            if dated[page_id].how != LEAD_HOW:
+                continue
+            low, high = neighbour_window(
+                dates[max(0, k - NEIGHBOURS) : k], dates[k + 1 : k + 1 + NEIGHBOURS]
+            )
+            days = max((low - dates[k]).days, (dates[k] - high).days)
+            if days > worst_days:
+                worst_days, worst = days, dated[page_id]
+        if worst is None:
+            break
+        del dated[worst.page_id]
+        worst.article.date = None
+        worst.how = "undated: date in the lead far from its neighbours'"
+    ids = sorted(dated)
+    dates = [dated[i].article.date for i in ids]
+    for t in texts:
+        if t.article.date is not None or t.lead is None or t.lead.year is not None:
+            continue
+        k = bisect.bisect_left(ids, t.page_id)
+        low, high = neighbour_window(dates[max(0, k - NEIGHBOURS) : k], dates[k : k + NEIGHBOURS])
+        fits = [
+            date
+            for year in range(LEAD_YEAR_MIN, LEAD_YEAR_MAX + 1)
+            if (date := make_date(year, t.lead.month, t.lead.day)) and low <= date <= high
+        ]
+        if len(fits) != 1:
+            t.how = "undated: day and month in the lead, no single year among its neighbours'"
+        elif t.lead.weekday is not None and fits[0].weekday() != t.lead.weekday:
+            t.how = "undated: day and month in the lead, the weekday named disagrees with the year"
+        else:
+            t.article.date = fits[0]
+            t.how = "dated: day and month from the lead, year from its neighbours"
 
 
 def fingerprint(text: str) -> str:
@@ -431,7 +608,7 @@ def build_wikinews(
 ) -> None:
     """Convert the Russian Wikinews texts of NEREL, dropping texts repeated across splits."""
     root = shared / "nerel" / "NEREL-v1.1"
-    articles = []
+    texts: list[NerelText] = []
     first_seen: dict[str, Path] = {}
     for split in NEREL_SPLITS:
         for path in sorted((root / split).glob("*.txt")):
@@ -440,18 +617,28 @@ def build_wikinews(
                 # named otherwise; only the Wikinews texts are CC BY and may ship.
                 reasons["not a Wikinews text, left out"] += 1
                 continue
-            article, how = read_nerel(path, cleaned)
-            key = fingerprint(article.title + "\n" + article.text)
+            text = read_nerel(path, cleaned)
+            key = fingerprint(text.article.title + "\n" + text.article.text)
             if key in first_seen:
                 print(f"skip {path}: same text as {first_seen[key]}", file=sys.stderr)
                 reasons["duplicate dropped"] += 1
                 continue
             first_seen[key] = path
-            reasons[how] += 1
-            if not article.title:
+            if not text.article.title:
                 reasons["no title line"] += 1
-            articles.append(article)
-    write_articles("wikinews", articles, stats)
+            texts.append(text)
+    date_by_neighbours(texts)
+    for text in texts:
+        reasons[text.how] += 1
+        if (
+            text.article.date is not None
+            and text.lead is not None
+            and text.lead.weekday is not None
+        ):
+            agrees = text.article.date.weekday() == text.lead.weekday
+            kind = "full date" if text.lead.year else "day and month"
+            reasons[f"weekday named with a {kind}: {'agrees' if agrees else 'disagrees'}"] += 1
+    write_articles("wikinews", [text.article for text in texts], stats)
 
 
 def clean_outputs() -> None:
@@ -484,9 +671,7 @@ def main(argv: list[str] | None = None) -> int:
     build_meduza(shared, stats["meduza"])
     build_wikinews(shared, stats["wikinews"], reasons, cleaned)
 
-    print(
-        f"{'source':<10} {'articles':>8} {'dated':>6} {'undated':>8} {'1-para':>7} {'bytes':>10}"
-    )
+    print(f"{'source':<10} {'articles':>8} {'dated':>6} {'undated':>8} {'1-para':>7} {'bytes':>10}")
     total = SourceStats(
         articles=sum(s.articles for s in stats.values()),
         dated=sum(s.dated for s in stats.values()),
@@ -499,7 +684,9 @@ def main(argv: list[str] | None = None) -> int:
             f"{s.one_paragraph:>7} {s.bytes:>10,}"
         )
     print("1-para: articles whose text is a single paragraph")
-    print("wikinews dates: " + ", ".join(f"{k} {v}" for k, v in sorted(reasons.items())))
+    print("wikinews:")
+    for key, value in sorted(reasons.items()):
+        print(f"  {key}: {value}")
     print("wikinews markup removed:")
     for key, value in cleaned.items():
         print(f"  {key}: {value}")

@@ -21,7 +21,7 @@ import re
 import shutil
 import sys
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ARCHIVE_DIR = Path(__file__).resolve().parent
@@ -48,8 +48,30 @@ SHORT_LINE_WORDS = 12
 # after that of the three just above, is the date of another event, not of the article.
 NEIGHBOURS = 3
 NEIGHBOUR_SLACK_DAYS = 30
-# How a text's date was found, when it is a full date of the lead.
-LEAD_HOW = "dated: date in the lead"
+# How a Wikinews text got its date, or why it has none (the summary counts each).
+HOW_DATE_LINE = "dated: date line"
+HOW_CATEGORY = "dated: date category"
+HOW_LEAD = "dated: date in the lead"
+HOW_NEIGHBOURS_YEAR = "dated: day and month from the lead, year from its neighbours"
+HOW_NO_DATE = "undated: no date in the lead"
+HOW_FAR = "undated: date in the lead far from its neighbours'"
+HOW_NO_YEAR = "undated: day and month in the lead, no single year among its neighbours'"
+HOW_WEEKDAY = "undated: day and month in the lead, the weekday named disagrees with the year"
+HOW_DAY_MONTH = "day and month in the lead"  # until its neighbours settle it
+WIKINEWS_OUTCOMES = (
+    HOW_DATE_LINE,
+    HOW_CATEGORY,
+    HOW_LEAD,
+    HOW_NEIGHBOURS_YEAR,
+    HOW_NO_DATE,
+    HOW_FAR,
+    HOW_NO_YEAR,
+    HOW_WEEKDAY,
+    "duplicate dropped",
+    "weekday named with a full date: agrees",
+    "weekday named with a full date: disagrees",
+    "weekday named with a day and month: agrees",
+)
 
 MONTHS_GENITIVE = (
     "января",
@@ -270,6 +292,7 @@ class SourceStats:
     dated: int = 0
     one_paragraph: int = 0  # articles whose text is a single paragraph
     bytes: int = 0
+    years: set[int] = field(default_factory=set)  # of the dated articles
 
 
 def slugify(value: str) -> str:
@@ -419,6 +442,8 @@ def write_articles(slug: str, articles: list[Article], stats: SourceStats) -> No
         stats.articles += 1
         stats.dated += article.date is not None
         stats.one_paragraph += len(paragraphs(article.text)) == 1
+        if article.date is not None:
+            stats.years.add(article.date.year)
         stats.bytes += len(data)
 
 
@@ -444,6 +469,8 @@ def build_kazpravda(shared: Path, stats: SourceStats) -> None:
         stats.articles += 1
         stats.dated += m is not None
         stats.one_paragraph += native_paragraph_count(data.decode("utf-8")) == 1
+        if m is not None:
+            stats.years.add(int(m[1]))
         stats.bytes += len(data)
 
 
@@ -493,7 +520,7 @@ def read_nerel(path: Path, cleaned: Counter[str]) -> NerelText:
     for line in raw:
         if (m := CATEGORY_RE.fullmatch(line.strip())) and (d := LEAD_DATE_RE.fullmatch(m[1])):
             if d[3] and (date := make_date(int(d[3]), MONTH_NUMBER[d[2].lower()], int(d[1]))):
-                how = "dated: date category"
+                how = HOW_CATEGORY
                 break
     rest = [clean_wiki_line(line, cleaned) for line in raw]
     # A section heading that ends the text heads an empty section ("== Комментарии ==").
@@ -504,7 +531,7 @@ def read_nerel(path: Path, cleaned: Counter[str]) -> NerelText:
     # A date line may come before the title or right after it (blank lines aside).
     if rest and (found := parse_date_line(rest[0])):
         rest.pop(0)
-        date, how = date or found, how or "dated: date line"
+        date, how = date or found, how or HOW_DATE_LINE
         while rest and not rest[0].strip():
             rest.pop(0)
     title = ""
@@ -513,7 +540,7 @@ def read_nerel(path: Path, cleaned: Counter[str]) -> NerelText:
     for i, line in enumerate(rest[:4]):
         if line.strip():
             if found := parse_date_line(line):
-                date, how = date or found, how or "dated: date line"
+                date, how = date or found, how or HOW_DATE_LINE
                 del rest[i]
             break
     text = "\n".join(rest)
@@ -521,11 +548,11 @@ def read_nerel(path: Path, cleaned: Counter[str]) -> NerelText:
     if date is None:
         lead = find_lead_date(paragraphs(text))
         if lead is None:
-            how = "undated: no date in the lead"
+            how = HOW_NO_DATE
         elif lead.year is None:
-            how = "undated: day and month in the lead, no year"  # until its neighbours give one
+            how = HOW_DAY_MONTH
         else:
-            date, how = make_date(lead.year, lead.month, lead.day), LEAD_HOW
+            date, how = make_date(lead.year, lead.month, lead.day), HOW_LEAD
     article = Article(
         id=f"nerel-{slugify(path.stem)}", text=text, title=title, date=date, source=WIKINEWS_SOURCE
     )
@@ -560,7 +587,7 @@ def date_by_neighbours(texts: list[NerelText]) -> None:
         dates = [dated[i].article.date for i in ids]
         worst_days, worst = 0, None
         for k, page_id in enumerate(ids):
-            if dated[page_id].how != LEAD_HOW:
+            if dated[page_id].how != HOW_LEAD:
                 continue
             low, high = neighbour_window(
                 dates[max(0, k - NEIGHBOURS) : k], dates[k + 1 : k + 1 + NEIGHBOURS]
@@ -572,7 +599,7 @@ def date_by_neighbours(texts: list[NerelText]) -> None:
             break
         del dated[worst.page_id]
         worst.article.date = None
-        worst.how = "undated: date in the lead far from its neighbours'"
+        worst.how = HOW_FAR
     ids = sorted(dated)
     dates = [dated[i].article.date for i in ids]
     for t in texts:
@@ -586,12 +613,12 @@ def date_by_neighbours(texts: list[NerelText]) -> None:
             if (date := make_date(year, t.lead.month, t.lead.day)) and low <= date <= high
         ]
         if len(fits) != 1:
-            t.how = "undated: day and month in the lead, no single year among its neighbours'"
+            t.how = HOW_NO_YEAR
         elif t.lead.weekday is not None and fits[0].weekday() != t.lead.weekday:
-            t.how = "undated: day and month in the lead, the weekday named disagrees with the year"
+            t.how = HOW_WEEKDAY
         else:
             t.article.date = fits[0]
-            t.how = "dated: day and month from the lead, year from its neighbours"
+            t.how = HOW_NEIGHBOURS_YEAR
 
 
 def fingerprint(text: str) -> str:
@@ -608,6 +635,7 @@ def build_wikinews(
 ) -> None:
     """Convert the Russian Wikinews texts of NEREL, dropping texts repeated across splits."""
     root = shared / "nerel" / "NEREL-v1.1"
+    reasons.update(dict.fromkeys(WIKINEWS_OUTCOMES, 0))
     texts: list[NerelText] = []
     first_seen: dict[str, Path] = {}
     for split in NEREL_SPLITS:
@@ -671,17 +699,22 @@ def main(argv: list[str] | None = None) -> int:
     build_meduza(shared, stats["meduza"])
     build_wikinews(shared, stats["wikinews"], reasons, cleaned)
 
-    print(f"{'source':<10} {'articles':>8} {'dated':>6} {'undated':>8} {'1-para':>7} {'bytes':>10}")
+    print(
+        f"{'source':<10} {'articles':>8} {'dated':>6} {'undated':>8} {'1-para':>7} "
+        f"{'bytes':>10}  years"
+    )
     total = SourceStats(
         articles=sum(s.articles for s in stats.values()),
         dated=sum(s.dated for s in stats.values()),
         one_paragraph=sum(s.one_paragraph for s in stats.values()),
         bytes=sum(s.bytes for s in stats.values()),
+        years=set().union(*(s.years for s in stats.values())),
     )
     for slug, s in [*stats.items(), ("total", total)]:
+        years = f"{min(s.years)}-{max(s.years)}" if s.years else "-"
         print(
             f"{slug:<10} {s.articles:>8} {s.dated:>6} {s.articles - s.dated:>8} "
-            f"{s.one_paragraph:>7} {s.bytes:>10,}"
+            f"{s.one_paragraph:>7} {s.bytes:>10,}  {years}"
         )
     print("1-para: articles whose text is a single paragraph")
     print("wikinews:")

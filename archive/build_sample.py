@@ -214,7 +214,7 @@ def link_text(m: re.Match[str]) -> str:
     """The shown text of an external link; a space before it when the link follows a word
     directly, as a reference after "законопроекта[http://… «Проводить …»]" does."""
     text = (m[1] or "").strip()
-    if text and m.start() > 0 and not m.string[m.start() - 1].isspace():
+    if text and m.start() > 0 and m.string[m.start() - 1].isalnum():
         text = " " + text
     return text
 

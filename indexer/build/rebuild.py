@@ -26,7 +26,6 @@ from indexer.store.codec import MuragatCodec
 from indexer.store.schema import build_schema
 
 
-
 def rebuild(
     archive: Path,
     index: Path,

@@ -32,6 +32,11 @@ class Problem:
     line: int | None = None
     skipped: bool = True
 
+    @property
+    def kind(self) -> str:
+        """The reason without its particulars: «duplicate id», «invalid JSON», «bad date»."""
+        return self.reason.split(":")[0].split(" '")[0].split(" (")[0]
+
     def __str__(self) -> str:
         """One line, whatever the file name holds (a newline in a name cannot forge a line
         of the summary; bytes that are not UTF-8 show as ``\\xNN``)."""

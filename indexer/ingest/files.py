@@ -9,9 +9,10 @@ import stat
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from io import BufferedReader
 from pathlib import Path
-from typing import BinaryIO
 
+from indexer.ingest.bounded import count_lines
 from indexer.records import Problem, ReadReport
 
 ARTICLE_SUFFIXES = (".txt", ".jsonl", ".jsonl.gz")
@@ -97,7 +98,7 @@ _DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 _FILE_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
 
 
-def open_regular(file: ArchiveFile) -> BinaryIO:
+def open_regular(file: ArchiveFile) -> BufferedReader:
     """A binary file object of ``file``, which must be a regular file inside the archive.
 
     Opened from the archive's root one part of its path at a time, none of them followed if
@@ -142,10 +143,13 @@ def count_articles(root: Path) -> int:
             continue
         try:
             with open_regular(file) as raw:
-                f = gzip.GzipFile(fileobj=raw) if file.name.endswith(".gz") else raw
-                total += sum(1 for line in f if line.strip())
+                if file.name.endswith(".gz"):
+                    with gzip.GzipFile(fileobj=raw) as f:
+                        total += count_lines(f, os.fstat(raw.fileno()).st_size)
+                else:
+                    total += count_lines(raw)
         except (OSError, EOFError, zlib.error):
-            continue
+            continue  # the reader reports it
     return total
 
 

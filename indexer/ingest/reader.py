@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from indexer.ingest.bounded import read_article
 from indexer.ingest.decoding import decode
 from indexer.ingest.files import (
     ArchiveFile,
@@ -62,10 +64,13 @@ def read_file(file: ArchiveFile, report: ReadReport) -> Iterator[Article | Probl
             yield from read_jsonl(f, file.name, rel, report)
             return
         try:
-            data = f.read()
+            data = read_article(f, os.fstat(f.fileno()).st_size)
         except OSError as err:
             yield Problem(rel, f"cannot read file: {err.strerror or err}")
             return
+    if isinstance(data, str):
+        yield Problem(rel, data)
+        return
     text, encoding, problem = decode(data)
     if problem:
         yield Problem(rel, problem)

@@ -18,6 +18,7 @@ from indexer.search.results import SearchResult, build_hit
 from indexer.search.suggest import suggest
 from indexer.search.view import IndexView
 from indexer.search.words import WordTerms
+from indexer.text.morphology import morph
 
 TIME_BUDGET = 0.25  # seconds of evaluation and re-ranking; then the best results so far
 
@@ -29,6 +30,7 @@ class Search:
         self.view = view
         self.req = req
         self.filters = self._filters()
+        morph()  # its dictionaries load at the first use: not on the request's time budget
         self.budget = Budget(time.perf_counter() + TIME_BUDGET)
         self.engine = Engine(view, self.budget, within=self.filters)
 

@@ -10,8 +10,18 @@ import math
 import re
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from markupsafe import Markup
 
 from indexer.catalog import FACET_KINDS, SORTS
@@ -25,6 +35,7 @@ from web.links import Links, page_numbers, query_string
 bp = Blueprint("pages", __name__)
 
 FEED_SIZE = 20
+ATOM_ID = "tag:muragat,2026:"  # ids of the feeds and their entries (RFC 4151)
 CSV_LIMIT = 1000
 CSV_PAGE = 100
 CSV_FIELDS = ("id", "date", "title", "source", "url", "persons", "organisations", "locations")
@@ -38,6 +49,22 @@ _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]
 def articles_url(article_id: str, q: str = "") -> str:
     """The article page, carrying the query whose words it highlights."""
     return url_for("pages.article", id=article_id, q=q or None)
+
+
+@bp.app_template_global()
+def public_url(path: str) -> str:
+    """A link for a feed: absolute on the configured public address (``PUBLIC_URL``,
+    ``MURAGAT_PUBLIC_URL``), else relative to the feed. Never built from the request's Host
+    header, which any client may set."""
+    base = current_app.config.get("PUBLIC_URL") or ""
+    return base.rstrip("/") + path if base else path
+
+
+@bp.app_template_global()
+def atom_id(article_id: str) -> str:
+    """An article's permanent Atom id: a tag URI (RFC 4151), the same whatever address the
+    site is served at, so a feed reader never sees an entry twice."""
+    return f"{ATOM_ID}article/{quote(article_id, safe='/')}"
 
 
 @bp.app_template_filter("safe_url")
@@ -104,10 +131,11 @@ def search_atom() -> Response:
     result = searcher().search(req)
     dates = [h.date for h in result.hits if h.date]
     updated = max(dates) if dates else dt.date.today().isoformat()
-    page_url = url_for("pages.search", _external=True) + query_string(
-        request_params(asked, sort="newest", page=1))
+    canonical = query_string(request_params(asked, sort="newest", page=1))
     body = render_template("search.atom.xml", req=req, result=result, updated=updated,
-                           self_url=request.url, page_url=page_url)
+                           feed_id=f"{ATOM_ID}search{canonical}",
+                           self_url=public_url(request.full_path.rstrip("?")),
+                           page_url=public_url(url_for("pages.search") + canonical))
     # Control characters of the query or an article are not XML, even escaped: drop them.
     return Response(_XML_ILLEGAL.sub("", body), mimetype="application/atom+xml")
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from flask import Blueprint, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from indexer.search import BadRequest, IndexUnavailable, parse_request
+from indexer.search import BadRequest, IndexUnavailable, bounded_query, parse_request
 from web import searcher
 from web.openapi import openapi_document
 
@@ -115,7 +115,7 @@ def similar(id: str) -> Response:
 
 @bp.get("/articles/<path:id>")
 def article(id: str) -> Response:
-    q = request.args.get("q", "")
+    q = bounded_query(request.args.get("q"))
 
     def build() -> dict:
         data = searcher().article(id, q)

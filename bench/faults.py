@@ -45,6 +45,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench"), str(ROOT / "tests"), str(ROOT / "tests" / "system"),
                 str(ROOT / "tests" / "unit")]
 
+from processes import children  # noqa: E402
 from whoosh import index as whoosh_index  # noqa: E402
 
 from indexer.build.lock import LockedError, WriterLock  # noqa: E402
@@ -225,20 +226,6 @@ def drill_kill(size: int) -> None:
               f"{'cleaned up' if cleaned else 'NOT cleaned'}: "
               f"{_first_line(after.stdout, 'removed') or _first_line(after.stdout, 'indexed')}")
         shutil.rmtree(index.parent, ignore_errors=True)
-
-
-def children(pid: int) -> list[int]:
-    """The direct child processes of ``pid``."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry.name))
-    return found
 
 
 def drill_kill_workers(size: int) -> None:

@@ -58,7 +58,9 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+sys.path[:0] = [str(ROOT), str(ROOT / "bench"), str(ROOT / "tests")]
+
+from processes import children  # noqa: E402
 
 BIN = Path(sys.executable).parent
 OUT = ROOT / "bench" / "out"
@@ -304,19 +306,6 @@ def _fields(path: Path) -> dict[str, int]:
     except OSError:
         pass
     return found
-
-
-def children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry.name))
-    return sorted(found)
 
 
 def make_twin(index: Path) -> Path:

@@ -13,9 +13,10 @@ import click
 
 from indexer import config
 from indexer.build import BuildError, BuildReport, count_articles, rebuild, rollback, update
-from indexer.build.lock import LockedError
+from indexer.build.lock import LockedError, check_free
 from indexer.catalog import FACET_KINDS, SORT_NAMES
 from indexer.records import escaped
+from indexer.store import generations
 
 archive_option = click.option(
     "--archive", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -132,8 +133,9 @@ def rebuild_command(archive, index, workers, strict, entities) -> None:
     index = index or config.index_dir()
     if not archive.is_dir():
         _fail(f"no archive folder at {archive}")
-    total = count_articles(archive)
     try:
+        check_free(generations.lock_path(index))  # before the count, which reads the archive
+        total = count_articles(archive)
         with progress_bar(total, "rebuild") as step:
             report = rebuild(archive, index, workers=workers, entities=entities, progress=step)
     except LockedError as err:

@@ -77,27 +77,50 @@ class BuildReport:
             self.warning_count += 1
         self.reasons[(problem.skipped, problem.kind)] += 1
         if self._log is not None:
-            self._log.write(f"{'skipped' if problem.skipped else 'warning'}\t{problem}\n")
+            try:
+                self._log.write(f"{'skipped' if problem.skipped else 'warning'}\t{problem}\n")
+            except OSError:
+                self._drop_log()  # a full disk: the list is lost, never the build
 
     def log_problems(self, path: Path) -> None:
         """Write every problem noted from now on to ``path`` (in place when ``close_log``)."""
         self._partial = path.with_name(path.name + ".partial")
-        self._log = self._partial.open("w", encoding="utf-8")
         self.problems_file = path
+        try:
+            self._log = self._partial.open("w", encoding="utf-8")
+        except OSError:
+            self._drop_log()
 
     def close_log(self, keep: bool) -> None:
         """The problems file complete (``keep``), or removed after a failed run; a run without
-        problems leaves none (nor the file of an earlier run)."""
+        problems leaves none (nor the file of an earlier run). Never raises."""
         if self._log is None or self._partial is None or self.problems_file is None:
             return
-        self._log.close()
+        try:
+            self._log.close()
+            self._log = None
+            if keep and self.skipped_count + self.warning_count:
+                self._partial.replace(self.problems_file)
+                return
+            if keep:
+                self.problems_file.unlink(missing_ok=True)
+        except OSError:
+            pass
+        self._drop_log()
+
+    def _drop_log(self) -> None:
+        """No problems file after all (it could not be written)."""
+        if self._log is not None:
+            try:
+                self._log.close()
+            except OSError:
+                pass
         self._log = None
-        if keep and self.skipped_count + self.warning_count:
-            self._partial.replace(self.problems_file)
-            return
-        self._partial.unlink(missing_ok=True)
-        if keep:
-            self.problems_file.unlink(missing_ok=True)
+        if self._partial is not None:
+            try:
+                self._partial.unlink(missing_ok=True)
+            except OSError:
+                pass
         self.problems_file = None
 
 

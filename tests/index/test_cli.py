@@ -133,3 +133,18 @@ def test_a_file_name_with_a_newline_cannot_forge_a_line(archive: Path, tmp_path:
     assert "  x.txt\\nindexed 1,000,000 articles\\x1b[2J.txt: empty file" in out
     assert not any(line.startswith("indexed 1,000,000") for line in out.splitlines())
     assert "\x1b" not in out
+
+
+def test_a_problems_file_that_cannot_be_written_does_not_fail_the_rebuild(
+    archive: Path, tmp_path: Path
+) -> None:
+    """On a full disk the list is lost, never the build (the disk-full drill found it)."""
+    (archive / "empty.txt").write_bytes(b"")
+    index = tmp_path / "index"
+    (tmp_path / "index.problems.txt.partial").mkdir()  # cannot be opened as a file
+    code, out = run("rebuild", "--archive", str(archive), "--index", str(index),
+                    "--no-entities", "--workers", "1")
+    assert code == 0, out
+    assert "indexed 2 articles" in out and "empty.txt: empty file" in out
+    assert "every skipped file" not in out
+

@@ -100,8 +100,9 @@ def bounded_query(q: str | None, name: str = "q") -> str:
     one is a bad request, on every page that takes one."""
     q = (q or "").strip()
     if len(q) > MAX_QUERY:
+        what = "Запрос" if name == "q" else f"Значение фильтра {name}"
         raise BadRequest("bad_param", f"{name} is longer than {MAX_QUERY} characters",
-                         f"Запрос длиннее {MAX_QUERY} символов")
+                         f"{what} длиннее {MAX_QUERY} символов")
     return q
 
 

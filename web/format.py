@@ -122,7 +122,7 @@ def period_short(key: str) -> str:
     parts = key.split("-")
     try:
         if len(parts) == 1:
-            return parts[0]
+            return str(int(parts[0]))  # «0001» (a year of one digit, zero-padded) is «1»
         if len(parts) == 2:
             return f"{MONTHS_SHORT[int(parts[1]) - 1]} {parts[0][2:]}"
         return f"{int(parts[2])} {MONTHS_SHORT[int(parts[1]) - 1]}"

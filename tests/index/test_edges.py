@@ -77,6 +77,8 @@ def test_years_1_and_9999_do_not_make_ten_thousand_bars(client) -> None:
     assert page.status_code == 200
     bars = page.get_data(as_text=True).count('class="histogram__bar"')
     assert 4 <= bars <= 200
+    assert 'histogram__axis-labels"><span>1</span><span>9999</span>' in page.get_data(
+        as_text=True)  # the axis from year 1, not «0001»
     # Every bar's period is a valid filter.
     for b in dates:
         assert client.get("/api/search", query_string={

@@ -1,6 +1,6 @@
 """Fault drills run before a release; each prints PASS, FAIL or SKIP with what it saw.
 
-    .venv/bin/python bench/faults.py [--only kill,workers,diskfull,twice,corrupt,hostile]
+    .venv/bin/python bench/faults.py [--only kill,workers,diskfull,twice,corrupt,hostile,files]
                                      [--size 2000]
 
 - ``kill``: ``kill -9`` of an ``index rebuild`` early (0.5 s), mid (3 s), when the partial
@@ -15,7 +15,13 @@
 - ``corrupt``: a truncated segment file of the live index: ``index rollback`` restores the
   previous index and ``index rebuild`` recovers.
 - ``hostile``: the hostile archive of ``tests/system/test_hostile_archive.py`` at full size (20,000
-  JSON lines, a 50 MB article) through ``index rebuild``.
+  JSON lines, a 50 MB article: just under the article limit) through ``index rebuild``.
+- ``files``: the hostile files of issue 14 at full size, each in an archive of its own beside
+  a good article, through ``index rebuild``: a 2 MB ``.jsonl.gz`` of 2 GB of zeros, one line
+  of 2 GB without a newline, one valid 200 MB article, a million duplicate lines, a lone
+  surrogate escape, a file name that is not UTF-8, a corrupt deflate block, a file name with a
+  newline. Each must be reported with its reason, the rest indexed, the summary short, and
+  the largest process under 1 GB.
 
 Archives come from ``bench/make_corpus.py`` (cached under ``bench/out/``); scratch folders
 are made under ``bench/out/faults/`` and removed at the end. Exit code 1 when a drill fails.
@@ -25,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import shutil
 import signal
@@ -35,8 +42,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "bench"), str(ROOT / "tests"), str(ROOT / "tests" / "system")]
+sys.path[:0] = [str(ROOT), str(ROOT / "bench"), str(ROOT / "tests"), str(ROOT / "tests" / "system"),
+                str(ROOT / "tests" / "unit")]
 
+from processes import children  # noqa: E402
 from whoosh import index as whoosh_index  # noqa: E402
 
 from indexer.build.lock import LockedError, WriterLock  # noqa: E402
@@ -217,20 +226,6 @@ def drill_kill(size: int) -> None:
               f"{'cleaned up' if cleaned else 'NOT cleaned'}: "
               f"{_first_line(after.stdout, 'removed') or _first_line(after.stdout, 'indexed')}")
         shutil.rmtree(index.parent, ignore_errors=True)
-
-
-def children(pid: int) -> list[int]:
-    """The direct child processes of ``pid``."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry.name))
-    return found
 
 
 def drill_kill_workers(size: int) -> None:
@@ -426,9 +421,121 @@ def drill_hostile() -> None:
     shutil.rmtree(root.parent, ignore_errors=True)
 
 
+GB = 2**30
+MB = 2**20
+GOOD = "date 2024-05-01\ntitle Заметка\n\nМажилис обсудил бюджет Казахстана.\n"
+
+
+def _zeros_gzip(root: Path) -> str:
+    from test_hostile_files import gzip_of
+
+    packed = gzip_of(root / "zeros.jsonl.gz", b"", b"\0", 2 * GB)
+    return f"zeros.jsonl.gz: binary file (NUL bytes)|{packed / MB:.1f} MB of gzip"
+
+
+def _long_line(root: Path) -> str:
+    from test_hostile_files import sparse
+
+    sparse(root / "long.jsonl", b'{"id": "long", "text": "' + b"x" * 16384, 2 * GB, b'"}\n')
+    return "long.jsonl:1: line too long: 2,048.0 MB"
+
+
+def _big_article(root: Path) -> str:
+    paragraph = ("Экспорт казахстанской нефти через КТК вырос, сообщили в министерстве. "
+                 "Правительство обсудило тарифы на электроэнергию.\n\n").encode()
+    with (root / "big.txt").open("wb") as f:
+        f.write(b"date 2024-05-01\n\n")
+        chunk = paragraph * (MB // len(paragraph))
+        while f.tell() < 200 * MB:
+            f.write(chunk)
+        size = f.tell()
+    return f"big.txt: article too large: {size / MB:.1f} MB"
+
+
+def _duplicates(root: Path) -> str:
+    record = {"id": "same", "date": "2024-05-01", "text": "Одна и та же заметка."}
+    line = (json.dumps(record, ensure_ascii=False) + "\n").encode()
+    with (root / "dups.jsonl").open("wb") as f:
+        for _ in range(100):
+            f.write(line * 10_000)
+    return "  duplicate id: 999,999 (e.g. dups.jsonl:2: "
+
+
+def _surrogate(root: Path) -> str:
+    (root / "odd.jsonl").write_bytes(b'{"id": "odd", "text": "\\ud800 oops"}\n')
+    return "odd.jsonl:1: not text: a lone surrogate escape (\\ud800) in the JSON"
+
+
+def _not_utf8_name(root: Path) -> str:
+    with open(os.fsencode(root) + b"/" + "Новости.txt".encode("cp1251"), "w") as f:
+        f.write(GOOD)
+    return "\\xcd\\xee\\xe2\\xee\\xf1\\xf2\\xe8.txt: the file name is not UTF-8"
+
+
+def _corrupt_deflate(root: Path) -> str:
+    import zlib
+
+    lines = b"".join(b'{"id": "a%d", "text": "note %d"}\n' % (n, n * 7919 % 10007)
+                     for n in range(200_000))
+    packer = zlib.compressobj(6, zlib.DEFLATED, 31)
+    head = packer.compress(lines[: len(lines) // 2]) + packer.flush(zlib.Z_FULL_FLUSH)
+    damaged = bytearray(packer.compress(lines[len(lines) // 2:]) + packer.flush())
+    damaged[0] |= 0b110  # a block of type 11, which does not exist
+    (root / "damaged.jsonl.gz").write_bytes(head + bytes(damaged))
+    return "damaged.jsonl.gz: not a valid gzip file"
+
+
+def _newline_name(root: Path) -> str:
+    (root / "x.txt\nindexed 1,000,000 articles.txt").write_bytes(b"")
+    return "  x.txt\\nindexed 1,000,000 articles.txt: empty file"
+
+
+HOSTILE_FILES: dict[str, Callable[[Path], str]] = {
+    "a 2 MB .jsonl.gz of 2 GB of zeros": _zeros_gzip,
+    "one line of 2 GB without a newline": _long_line,
+    "one valid 200 MB article": _big_article,
+    "a million duplicate lines": _duplicates,
+    "a lone surrogate escape": _surrogate,
+    "a file name that is not UTF-8": _not_utf8_name,
+    "a corrupt deflate block": _corrupt_deflate,
+    "a file name with a newline": _newline_name,
+}
+
+
+def drill_hostile_files() -> None:
+    """Each hostile file in an archive of its own, beside a good article, through ``index
+    rebuild``: reported, the summary short, the largest process under 1 GB."""
+    for name, make in HOSTILE_FILES.items():
+        drill = f"hostile file: {name}"
+        root = WORK / "files" / "archive"
+        shutil.rmtree(root.parent, ignore_errors=True)
+        root.mkdir(parents=True)
+        (root / "good.txt").write_text(GOOD, encoding="utf-8")
+        expected, _, note = make(root).partition("|")
+        index = root.parent / "index"
+        started = time.monotonic()
+        result = run(*rebuild_args(root, index), timed=True)
+        took = time.monotonic() - started
+        rss = _first_line(result.stderr.splitlines()[-1] if result.stderr else "", "MAXRSS")
+        peak = int(rss.split()[1]) // 1024 if rss else None
+        found = serving(index)
+        forged = any(line.startswith("indexed 1,000,000") for line in result.stdout.splitlines())
+        problems = index.with_name("index.problems.txt")
+        listed = len(problems.read_bytes().splitlines()) if problems.exists() else 0
+        check(drill, result.returncode == 0 and expected in result.stdout and found is not None
+              and found >= 1 and peak is not None and peak < 1024 and not forged
+              and len(result.stdout) < 10_000,
+              f"exit {result.returncode} in {took:.0f} s; {found} article(s) indexed; "
+              f"reported: {expected in result.stdout} ({expected.strip()!r}); summary "
+              f"{len(result.stdout):,} bytes, {listed:,} problem(s) in {problems.name}; "
+              f"peak RSS (largest process) {peak} MB" + (f"; {note}" if note else "")
+              + ("" if result.returncode == 0 else f"; {result.stderr[-500:]}"))
+        shutil.rmtree(root.parent, ignore_errors=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--only", default="kill,workers,diskfull,twice,corrupt,hostile")
+    parser.add_argument("--only", default="kill,workers,diskfull,twice,corrupt,hostile,files")
     parser.add_argument("--size", type=int, default=2000,
                         help="Articles of the archive the rebuilds are killed in.")
     args = parser.parse_args()
@@ -437,7 +544,7 @@ def main() -> int:
               "workers": lambda: drill_kill_workers(args.size),
               "diskfull": lambda: drill_diskfull(args.size),
               "twice": lambda: drill_twice(args.size), "corrupt": drill_corrupt,
-              "hostile": drill_hostile}
+              "hostile": drill_hostile, "files": drill_hostile_files}
     for name in args.only.split(","):
         try:
             drills[name]()

@@ -6,7 +6,6 @@ import html
 import json
 import sys
 import time
-from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -14,8 +13,10 @@ import click
 
 from indexer import config
 from indexer.build import BuildError, BuildReport, count_articles, rebuild, rollback, update
-from indexer.build.lock import LockedError
+from indexer.build.lock import LockedError, check_free
 from indexer.catalog import FACET_KINDS, SORT_NAMES
+from indexer.records import escaped
+from indexer.store import generations
 
 archive_option = click.option(
     "--archive", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -86,16 +87,34 @@ def print_report(report: BuildReport, verb: str) -> None:
     )
     if report.encodings:
         click.echo("encodings: " + ", ".join(f"{k} {v}" for k, v in report.encodings.items()))
-    if report.skipped:
-        click.echo(f"skipped {len(report.skipped)}:")
-        for problem in report.skipped:
+    _print_problems(report, skipped=True)
+    _print_problems(report, skipped=False)
+    if report.problems_file is not None:
+        click.echo(f"every skipped file and warning: {escaped(str(report.problems_file))}")
+
+
+PRINT_EACH = 50  # skipped files listed one by one up to this many, else counted by reason
+EXAMPLES = 3
+
+
+def _print_problems(report: BuildReport, skipped: bool) -> None:
+    """Skipped files one a line when they are few, else (and warnings always) counted by
+    reason with a few examples: the summary stays a screen long whatever the archive holds."""
+    count = report.skipped_count if skipped else report.warning_count
+    kept = report.skipped if skipped else report.warnings
+    if not count:
+        return
+    click.echo(f"{'skipped' if skipped else 'warnings'} {count}:")
+    if skipped and count <= PRINT_EACH:
+        for problem in kept:
             click.echo(f"  {problem}")
-    if report.warnings:
-        reasons = Counter(p.reason.split(":")[0].split(" '")[0] for p in report.warnings)
-        click.echo(f"warnings {len(report.warnings)}:")
-        for reason, n in reasons.most_common():
-            examples = [p for p in report.warnings if p.reason.startswith(reason)][:3]
-            click.echo(f"  {reason}: {n} (e.g. {'; '.join(str(p) for p in examples)})")
+        return
+    for (is_skipped, kind), n in report.reasons.most_common():
+        if is_skipped != skipped:
+            continue
+        examples = [str(p) for p in kept if p.kind == kind][:EXAMPLES]
+        click.echo(f"  {escaped(kind)}: {n:,}" + (f" (e.g. {'; '.join(examples)})"
+                                                   if examples else ""))
 
 
 @main.command("rebuild")
@@ -114,8 +133,9 @@ def rebuild_command(archive, index, workers, strict, entities) -> None:
     index = index or config.index_dir()
     if not archive.is_dir():
         _fail(f"no archive folder at {archive}")
-    total = count_articles(archive)
     try:
+        check_free(generations.lock_path(index))  # before the count, which reads the archive
+        total = count_articles(archive)
         with progress_bar(total, "rebuild") as step:
             report = rebuild(archive, index, workers=workers, entities=entities, progress=step)
     except LockedError as err:
@@ -126,8 +146,8 @@ def rebuild_command(archive, index, workers, strict, entities) -> None:
         _fail(str(err))
     print_report(report, "indexed")
     click.echo(f"live index: {index}")
-    if strict and report.skipped:
-        _fail(f"{len(report.skipped)} skipped (--strict)", 3)
+    if strict and report.skipped_count:
+        _fail(f"{report.skipped_count} skipped (--strict)", 3)
 
 
 @main.command("update")
@@ -151,8 +171,8 @@ def update_command(archive, index, workers, strict, entities) -> None:
         f"unchanged {report.unchanged} in {report.seconds:.1f} s"
     )
     print_report(report, "indexed")
-    if strict and report.skipped:
-        _fail(f"{len(report.skipped)} skipped (--strict)", 3)
+    if strict and report.skipped_count:
+        _fail(f"{report.skipped_count} skipped (--strict)", 3)
 
 
 @main.command("rollback")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 
@@ -31,9 +32,34 @@ class Problem:
     line: int | None = None
     skipped: bool = True
 
+    @property
+    def kind(self) -> str:
+        """The reason without its particulars: «duplicate id», «invalid JSON», «bad date»."""
+        return self.reason.split(":")[0].split(" '")[0].split(" (")[0]
+
     def __str__(self) -> str:
+        """One line, whatever the file name holds (a newline in a name cannot forge a line
+        of the summary; bytes that are not UTF-8 show as ``\\xNN``)."""
         where = f"{self.path}:{self.line}" if self.line is not None else self.path
-        return f"{where}: {self.reason}"
+        return escaped(f"{where}: {self.reason}")
+
+
+def escaped(text: str) -> str:
+    """``text`` fit for one line of a terminal: control characters, line and paragraph
+    separators, bidirectional overrides and undecodable bytes (lone surrogates from
+    ``os.fsdecode``) written as escapes; everything else, Cyrillic included, as it is."""
+    return _UNPRINTABLE.sub(_escape, text)
+
+
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+                          "\ud800-\udfff]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    if "\udc80" <= char <= "\udcff":
+        return f"\\x{ord(char) - 0xDC00:02x}"  # a byte os.fsdecode could not decode
+    return char.encode("unicode_escape").decode("ascii")
 
 
 @dataclass(slots=True)

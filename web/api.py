@@ -13,7 +13,7 @@ from collections.abc import Callable
 from flask import Blueprint, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from indexer.search import BadRequest, IndexUnavailable, parse_request
+from indexer.search import BadRequest, IndexUnavailable, bounded_query, parse_request
 from web import searcher
 from web.openapi import openapi_document
 
@@ -71,10 +71,17 @@ def _cors(response: Response) -> Response:
 
 
 def _conditional(build: Callable[[], object], max_age: int = MAX_AGE) -> Response:
-    """The JSON of ``build()``, or 304 when the client holds the current version already."""
+    """The JSON of ``build()``, or 304 when the client holds the current version already.
+
+    ``If-None-Match`` compares weakly (RFC 9110 13.1.2: a proxy may have weakened our tag to
+    ``W/"…"``); ``*`` matches only what exists, so ``build()`` runs to tell (a 404 stays one).
+    """
     version = searcher().version
     tag = hashlib.sha1(f"{version}|{request.full_path}".encode()).hexdigest()[:20]
-    if tag in request.if_none_match:
+    held = request.if_none_match
+    if held.star_tag:
+        build()
+    if held.contains_weak(tag):
         response = Response(status=304)
     else:
         response = jsonify(build())
@@ -108,7 +115,7 @@ def similar(id: str) -> Response:
 
 @bp.get("/articles/<path:id>")
 def article(id: str) -> Response:
-    q = request.args.get("q", "")
+    q = bounded_query(request.args.get("q"))
 
     def build() -> dict:
         data = searcher().article(id, q)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 
 MONTHS_GENITIVE = (
@@ -88,7 +89,7 @@ def date_range(date_from: str | None, date_to: str | None) -> str:
     if start and end:
         if start == end:
             return ru_date(start)
-        last_of_month = (end + dt.timedelta(days=1)).day == 1
+        last_of_month = end.day == calendar.monthrange(end.year, end.month)[1]
         if start.day == 1 and last_of_month and (start.year, start.month) == (end.year, end.month):
             return f"{MONTHS_NOMINATIVE[start.month - 1]} {start.year}"
         if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31):
@@ -121,7 +122,7 @@ def period_short(key: str) -> str:
     parts = key.split("-")
     try:
         if len(parts) == 1:
-            return parts[0]
+            return str(int(parts[0]))  # «0001» (a year of one digit, zero-padded) is «1»
         if len(parts) == 2:
             return f"{MONTHS_SHORT[int(parts[1]) - 1]} {parts[0][2:]}"
         return f"{int(parts[2])} {MONTHS_SHORT[int(parts[1]) - 1]}"

@@ -21,8 +21,10 @@ SCHEMAS = {
     "Error": _obj({"error": _obj({"code": {"type": "string"}, "message": {"type": "string"}})}),
     "ValueCount": _obj({"value": {"type": "string"}, "count": {"type": "integer", "minimum": 1}}),
     "DateBin": _obj({
-        "key": {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$",
-                "description": "YYYY, YYYY-MM or YYYY-MM-DD by the granularity"},
+        "key": {"type": "string", "pattern": r"^\d{4}((-\d{2}(-\d{2})?)|(–\d{4}))?$",
+                "description": "YYYY, YYYY-MM or YYYY-MM-DD by the granularity; YYYY–YYYY "
+                               "(an en dash) for decades, centuries and millennia, where a "
+                               "result's dates span more than 200 years"},
         "count": {"type": "integer", "minimum": 0},
         "from": {"type": "string", "format": "date"},
         "to": {"type": "string", "format": "date"},

@@ -8,14 +8,23 @@ import datetime as dt
 import io
 import math
 import re
-from collections.abc import Iterator
 from typing import Any
+from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from markupsafe import Markup
 
 from indexer.catalog import FACET_KINDS, SORTS
-from indexer.search import SearchRequest, parse_request, request_params
+from indexer.search import SearchRequest, bounded_query, parse_request, request_params
 from web import errors, searcher
 from web import format as fmt
 from web.charts import histogram
@@ -25,8 +34,8 @@ from web.links import Links, page_numbers, query_string
 bp = Blueprint("pages", __name__)
 
 FEED_SIZE = 20
+ATOM_ID = "tag:muragat,2026:"  # ids of the feeds and their entries (RFC 4151)
 CSV_LIMIT = 1000
-CSV_PAGE = 100
 CSV_FIELDS = ("id", "date", "title", "source", "url", "persons", "organisations", "locations")
 _ELLIPSIS_START = re.compile(r"^(?:…|\.\.\.)\s*")
 _ELLIPSIS_END = re.compile(r"\s*(?:…|\.\.\.)$")
@@ -38,6 +47,22 @@ _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]
 def articles_url(article_id: str, q: str = "") -> str:
     """The article page, carrying the query whose words it highlights."""
     return url_for("pages.article", id=article_id, q=q or None)
+
+
+@bp.app_template_global()
+def public_url(path: str) -> str:
+    """A link for a feed: absolute on the configured public address (``PUBLIC_URL``,
+    ``MURAGAT_PUBLIC_URL``), else relative to the feed. Never built from the request's Host
+    header, which any client may set."""
+    base = current_app.config.get("PUBLIC_URL") or ""
+    return base.rstrip("/") + path if base else path
+
+
+@bp.app_template_global()
+def atom_id(article_id: str) -> str:
+    """An article's permanent Atom id: a tag URI (RFC 4151), the same whatever address the
+    site is served at, so a feed reader never sees an entry twice."""
+    return f"{ATOM_ID}article/{quote(article_id, safe='/')}"
 
 
 @bp.app_template_filter("safe_url")
@@ -104,44 +129,37 @@ def search_atom() -> Response:
     result = searcher().search(req)
     dates = [h.date for h in result.hits if h.date]
     updated = max(dates) if dates else dt.date.today().isoformat()
-    page_url = url_for("pages.search", _external=True) + query_string(
-        request_params(asked, sort="newest", page=1))
+    canonical = query_string(request_params(asked, sort="newest", page=1))
     body = render_template("search.atom.xml", req=req, result=result, updated=updated,
-                           self_url=request.url, page_url=page_url)
+                           feed_id=f"{ATOM_ID}search{canonical}",
+                           self_url=public_url(request.full_path.rstrip("?")),
+                           page_url=public_url(url_for("pages.search") + canonical))
     # Control characters of the query or an article are not XML, even escaped: drop them.
     return Response(_XML_ILLEGAL.sub("", body), mimetype="application/atom+xml")
 
 
 @bp.get("/search.csv")
 def search_csv() -> Response:
-    """Up to 1,000 results of the search as CSV (UTF-8 with a BOM, so spreadsheets cope)."""
+    """Up to 1,000 results of the search as CSV (UTF-8 with a BOM, so spreadsheets cope).
+
+    One search with one time budget for the whole export (a search per 100 rows ran the
+    budget ten times); what the budget cut is said in the ``X-Muragat-Warnings`` header."""
     req = parse_request_or_400()
+    result = searcher().search(dataclasses.replace(
+        req, page=1, size=CSV_LIMIT, facets=False, snippets=False))
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_FIELDS)
-    for hit in _all_hits(req, CSV_LIMIT):
+    for hit in result.hits:
         writer.writerow([_cell(v) for v in (
             hit.id, hit.date or "", hit.title, hit.source, hit.url,
             "; ".join(hit.persons), "; ".join(hit.organisations), "; ".join(hit.locations),
         )])
-    return Response(out.getvalue(), mimetype="text/csv", headers={
-        "Content-Disposition": 'attachment; filename="muragat-search.csv"',
-    })
-
-
-def _all_hits(req: SearchRequest, limit: int) -> Iterator[Any]:
-    """Hits of every page of ``req`` up to ``limit``."""
-    page, given = 1, 0
-    while given < limit:
-        result = searcher().search(
-            dataclasses.replace(req, page=page, size=CSV_PAGE, facets=False))
-        for hit in result.hits[: limit - given]:
-            yield hit
-            given += 1
-        if not result.hits or page * CSV_PAGE >= result.total:
-            return
-        page += 1
+    headers = {"Content-Disposition": 'attachment; filename="muragat-search.csv"'}
+    if result.warnings:
+        headers["X-Muragat-Warnings"] = "; ".join(result.warnings)
+    return Response(out.getvalue(), mimetype="text/csv", headers=headers)
 
 
 def _cell(value: str) -> str:
@@ -152,7 +170,7 @@ def _cell(value: str) -> str:
 @bp.get("/articles/<path:id>")
 def article(id: str) -> str:
     """One article, the words of ``q`` highlighted, with its entities and similar articles."""
-    q = request.args.get("q", "")
+    q = bounded_query(request.args.get("q"))
     s = searcher()
     doc = s.article(id, q=q)
     if doc is None:

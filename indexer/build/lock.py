@@ -51,6 +51,29 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def check_free(path: Path) -> None:
+    """Raise ``LockedError`` at once when another process holds the lock at ``path``; the lock
+    file is left as it is (a stale holder's pid stays for the writer to report)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise LockedError(_held_message(fd)) from None
+        fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def _held_message(fd: int) -> str:
+    holder = os.pread(fd, 200, 0).decode(errors="replace").split()
+    who = f" (pid {holder[0]}, since {' '.join(holder[1:])})" if holder else ""
+    return f"another rebuild or update is writing this index{who}; try again later"
+
+
 class WriterLock:
     """``with WriterLock(path):`` holds the lock or raises ``LockedError`` at once."""
 
@@ -65,12 +88,9 @@ class WriterLock:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            holder = os.pread(fd, 200, 0).decode(errors="replace").split()
+            message = _held_message(fd)
             os.close(fd)
-            who = f" (pid {holder[0]}, since {' '.join(holder[1:])})" if holder else ""
-            raise LockedError(
-                f"another rebuild or update is writing this index{who}; try again later"
-            ) from None
+            raise LockedError(message) from None
         previous = os.pread(fd, 200, 0).decode(errors="replace").split()
         if previous and previous[0].isdigit() and not _alive(int(previous[0])):
             self.stale_pid = int(previous[0])

@@ -16,7 +16,7 @@ from whoosh.filedb.filestore import FileStorage
 
 from indexer.build.documents import articles_only, batches, entity_cache_path
 from indexer.build.lock import WriterLock
-from indexer.build.report import BuildError, BuildReport, Progress, folder_size
+from indexer.build.report import BuildError, BuildReport, Progress, folder_size, problems_path
 from indexer.build.segments import SegmentWriting
 from indexer.build.workers import Workers
 from indexer.ingest import iter_archive
@@ -46,6 +46,7 @@ def rebuild(
         report.stale_lock_pid = lock.stale_pid
         report.removed_partials = len(generations.remove_partials(index))
         partial = generations.new_partial(index)
+        report.log_problems(problems_path(index))
         try:
             read = ReadReport()
             articles = articles_only(iter_archive(archive, read), report)
@@ -61,7 +62,8 @@ def rebuild(
             segments = write_segments(ix, articles, workers, cache, done)
             ix.writer(codec=MuragatCodec()).commit(
                 mergetype=lambda _writer, existing: existing + segments)
-            report.skipped.extend(read.problems)
+            for problem in read.problems:
+                report.note(problem)
             report.encodings = read.encodings
             _verify(partial, report.articles)
             report.seconds = time.monotonic() - started
@@ -69,10 +71,12 @@ def rebuild(
             (partial / generations.BUILD_INFO).write_text(json.dumps(report.to_json(), indent=2))
             generations.publish(index, partial)
         except BaseException as err:
+            report.close_log(keep=False)
             shutil.rmtree(partial, ignore_errors=True)
             if isinstance(err, OSError):
                 raise BuildError(f"the rebuild failed: {err}; the live index is unchanged") from err
             raise
+        report.close_log(keep=True)
     return report
 
 

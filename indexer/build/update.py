@@ -24,7 +24,7 @@ from whoosh.reading import SegmentReader
 from indexer.build.documents import articles_only, batches, entity_cache_path, stored_article
 from indexer.build.lock import WriterLock
 from indexer.build.rebuild import write_segments
-from indexer.build.report import BuildError, BuildReport, Progress, folder_size
+from indexer.build.report import BuildError, BuildReport, Progress, folder_size, problems_path
 from indexer.build.segments import SegmentWriting
 from indexer.ingest import iter_archive
 from indexer.records import Article, ReadReport
@@ -91,7 +91,11 @@ def update(
         # Not memory-mapped: mapping a large index only to read two columns fills the memory.
         ix = FileStorage(str(live), supports_mmap=False).open_index()
         state = live_articles(ix)
-        changed = list(_changes(archive, state, report, progress))
+        report.log_problems(problems_path(index))
+        try:
+            changed = list(_changes(archive, state, report, progress))
+        finally:
+            report.close_log(keep=True)
         gone = [doc_id for doc_id in state.checksums if doc_id not in state.seen]
         report.deleted = len(gone)
         if changed or gone:
@@ -134,7 +138,8 @@ def _changes(archive: Path, state: LiveArticles, report: BuildReport,
                 report.replaced += 1
         if progress:
             progress(1)
-    report.skipped.extend(read.problems)
+    for problem in read.problems:
+        report.note(problem)
     report.encodings = read.encodings
 
 

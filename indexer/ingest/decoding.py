@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
+from indexer.ingest.bounded import LongLine
+
 # Control characters other than tab, line feed, form feed and carriage return.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 
@@ -47,10 +49,14 @@ def _not_utf8(data: bytes) -> tuple[str, str, str | None]:
     return text, "cp1251", None
 
 
-def decoded_lines(f: Iterable[bytes], encodings: set[str]) -> Iterator[str]:
+def decoded_lines(f: Iterable[bytes | bytearray | LongLine], encodings: set[str]
+                  ) -> Iterator[str | LongLine]:
     """Lines of a binary file as text: UTF-8, or Windows-1251 line by line where it is not;
-    the encodings met are added to ``encodings``."""
+    the encodings met are added to ``encodings``. A line left out is passed on as it is."""
     for number, raw in enumerate(f):
+        if isinstance(raw, LongLine):
+            yield raw
+            continue
         if number == 0:
             raw = raw.removeprefix(b"\xef\xbb\xbf")
         try:

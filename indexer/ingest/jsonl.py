@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import zlib
 from collections.abc import Iterable, Iterator
-from typing import BinaryIO
+from io import BufferedReader
 
+from indexer.ingest.bounded import GzipBomb, LongLine, bounded_lines, text_too_large
 from indexer.ingest.dates import article_date
 from indexer.ingest.decoding import decoded_lines
 from indexer.ingest.leads import derive_source, derive_title
@@ -18,24 +20,33 @@ from indexer.records import Article, Problem, ReadReport
 FIELDS = ("id", "title", "source", "url", "topic", "date")
 
 
-def read_jsonl(raw: BinaryIO, name: str, rel: str, report: ReadReport
+def read_jsonl(raw: BufferedReader, name: str, rel: str, report: ReadReport
                ) -> Iterator[Article | Problem]:
     """The articles of an open JSON Lines file (``name``: its file name, for ``.gz``)."""
     encodings: set[str] = set()
+    found = False  # an article or a problem of a line: the file is not empty
+    gz = name.endswith(".gz")
+    compressed = os.fstat(raw.fileno()).st_size if gz else None
     try:
-        with gzip.GzipFile(fileobj=raw, mode="rb") if name.endswith(".gz") else raw as f:
+        with gzip.GzipFile(fileobj=raw, mode="rb") if gz else raw as f:
             head = f.peek(8192)[:8192] if hasattr(f, "peek") else b""
             if b"\x00" in head:
                 yield Problem(rel, "binary file (NUL bytes)")
                 return
-            yield from parse_jsonl(decoded_lines(f, encodings), rel)
+            lines = decoded_lines(bounded_lines(f, compressed), encodings)
+            for item in parse_jsonl(lines, rel):
+                found = True
+                yield item
     except (EOFError, gzip.BadGzipFile, zlib.error) as err:
         yield Problem(rel, f"not a valid gzip file: {err}")
+        return
+    except GzipBomb as err:
+        yield Problem(rel, f"gzip file too large: {err}")
         return
     except OSError as err:
         yield Problem(rel, f"cannot read file: {err.strerror or err}")
         return
-    if not encodings:
+    if not found:
         yield Problem(rel, "empty file")
         return
     for encoding in sorted(encodings):
@@ -44,15 +55,24 @@ def read_jsonl(raw: BinaryIO, name: str, rel: str, report: ReadReport
             yield Problem(rel, f"read as {encoding}", skipped=False)
 
 
-def parse_jsonl(lines: Iterable[str], rel: str) -> Iterator[Article | Problem]:
+def parse_jsonl(lines: Iterable[str | LongLine], rel: str) -> Iterator[Article | Problem]:
     """A JSON Lines file: one article a line; a broken line is reported with its number."""
     for number, line in enumerate(lines, 1):
+        if isinstance(line, LongLine):
+            yield Problem(rel, line.reason, number)
+            continue
         if not line.strip():
             continue
         try:
             record = json.loads(line)
         except json.JSONDecodeError as err:
             yield Problem(rel, f"invalid JSON: {err.msg}", number)
+            continue
+        except ValueError as err:  # a number of more than 4,300 digits
+            yield Problem(rel, f"invalid JSON: {err}", number)
+            continue
+        except RecursionError:
+            yield Problem(rel, "invalid JSON: nested too deeply", number)
             continue
         yield from _article(record, rel, number)
 
@@ -67,9 +87,13 @@ def _article(record: object, rel: str, number: int) -> Iterator[Article | Proble
         return
     fields = {k: record.get(k) for k in FIELDS}
     values = {k: str(v).strip() if v is not None else "" for k, v in fields.items()}
-    date, problem = article_date(values["date"] or None, rel, number)
+    problem = _not_text([body, *values.values()]) or text_too_large(body)
     if problem:
-        yield problem
+        yield Problem(rel, problem, number)
+        return
+    date, warning = article_date(values["date"] or None, rel, number)
+    if warning:
+        yield warning
     body = body.strip()
     yield Article(
         id=values["id"] or f"{rel.rsplit('.jsonl', 1)[0]}/{number}",
@@ -82,3 +106,15 @@ def _article(record: object, rel: str, number: int) -> Iterator[Article | Proble
         path=f"{rel}:{number}",
         checksum=checksum(body, values),
     )
+
+
+def _not_text(values: list[str]) -> str | None:
+    """Why JSON strings cannot be indexed: a lone surrogate escape («\\ud800») decodes to
+    no character at all, and no index, checksum or page can hold it."""
+    for value in values:
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as err:
+            bad = value[err.start:err.end].encode("unicode_escape").decode("ascii")
+            return f"not text: a lone surrogate escape ({bad}) in the JSON"
+    return None

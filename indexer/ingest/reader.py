@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from indexer.ingest.bounded import read_article
 from indexer.ingest.decoding import decode
-from indexer.ingest.files import NotRegular, archive_files, file_stamp, open_regular
+from indexer.ingest.files import (
+    ArchiveFile,
+    NotRegular,
+    archive_files,
+    file_stamp,
+    open_regular,
+)
 from indexer.ingest.jsonl import read_jsonl
 from indexer.ingest.native import parse_native
 from indexer.records import Article, Problem, ReadReport
@@ -24,11 +32,12 @@ def iter_archive(
     """
     report = report if report is not None else ReadReport()
     seen: dict[str, str] = {}
-    for path, rel in archive_files(root, report):
-        stamp = file_stamp(path, rel)
+    for file in archive_files(root, report):
+        rel = file.rel
+        stamp = file_stamp(file)
         if unchanged is not None and stamp and unchanged(rel, stamp):
             continue
-        for item in read_file(path, rel, report):
+        for item in read_file(file, report):
             if isinstance(item, Article):
                 item.stamp = stamp
                 if item.id in seen:
@@ -39,10 +48,11 @@ def iter_archive(
             yield item
 
 
-def read_file(path: Path, rel: str, report: ReadReport) -> Iterator[Article | Problem]:
+def read_file(file: ArchiveFile, report: ReadReport) -> Iterator[Article | Problem]:
     """The articles of one archive file (one for ``.txt``, many for JSON Lines)."""
+    rel = file.rel
     try:
-        f = open_regular(path)
+        f = open_regular(file)
     except NotRegular:
         yield Problem(rel, "not a regular file")
         return
@@ -50,14 +60,17 @@ def read_file(path: Path, rel: str, report: ReadReport) -> Iterator[Article | Pr
         yield Problem(rel, f"cannot read file: {err.strerror or err}")
         return
     with f:
-        if not path.name.endswith(".txt"):
-            yield from read_jsonl(f, path.name, rel, report)
+        if not file.name.endswith(".txt"):
+            yield from read_jsonl(f, file.name, rel, report)
             return
         try:
-            data = f.read()
+            data = read_article(f, os.fstat(f.fileno()).st_size)
         except OSError as err:
             yield Problem(rel, f"cannot read file: {err.strerror or err}")
             return
+    if isinstance(data, str):
+        yield Problem(rel, data)
+        return
     text, encoding, problem = decode(data)
     if problem:
         yield Problem(rel, problem)

@@ -13,6 +13,7 @@ from indexer.search.errors import BadRequest, IndexUnavailable
 from indexer.search.request import (
     FACET_SIZE,
     SearchRequest,
+    bounded_query,
     normalise_date,
     parse_request,
     request_params,
@@ -22,5 +23,5 @@ from indexer.search.searcher import Searcher
 
 __all__ = [
     "FACET_SIZE", "BadRequest", "Hit", "IndexUnavailable", "SearchRequest", "SearchResult",
-    "Searcher", "normalise_date", "parse_request", "request_params",
+    "Searcher", "bounded_query", "normalise_date", "parse_request", "request_params",
 ]

@@ -1,12 +1,13 @@
 """Dates as search keeps them: days since 1970-01-01 in an int32 array, ``NO_DATE`` when an
-article has none."""
+article has none (the int32 minimum, millions of years before year 1: no date is ever it,
+where −1 was 1969-12-31)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 EPOCH = dt.date(1970, 1, 1)
-NO_DATE = -1
+NO_DATE = -(2**31)
 _EPOCH_ORDINAL = EPOCH.toordinal()
 
 

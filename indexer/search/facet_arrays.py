@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from whoosh.reading import TermNotFound
+
+from indexer.text.normalise import normalise
 
 
 @dataclass
@@ -18,6 +20,7 @@ class Facet:
     codes: np.ndarray | None = None
     indptr: np.ndarray | None = None
     indices: np.ndarray | None = None
+    _by_name: dict[str, list[int]] | None = field(default=None, repr=False, compare=False)
 
     def counts(self, mask: np.ndarray) -> np.ndarray:
         """How many documents in ``mask`` hold each value."""
@@ -28,6 +31,18 @@ class Facet:
         lengths = np.diff(self.indptr)
         picked = self.indices[np.repeat(mask, lengths)]
         return np.bincount(picked, minlength=len(self.values))
+
+    def exact_ids(self, value: str) -> list[int]:
+        """The ids of the values equal to ``value`` case-insensitively (ё = е), from a table
+        made at the first lookup: a scan of every value took 0.1 s per filter value at
+        79,000 values."""
+        table = self._by_name
+        if table is None:
+            table = {}
+            for i, v in enumerate(self.values):
+                table.setdefault(normalise(v), []).append(i)
+            self._by_name = table  # built twice at worst, by two first requests at once
+        return table.get(normalise(value.strip()), [])
 
     def docs_with(self, value_ids: list[int], n: int) -> np.ndarray:
         """A mask of the documents holding any of the values."""

@@ -13,7 +13,8 @@ from indexer.search.errors import BadRequest
 
 MAX_SIZE = 100
 MAX_PAGE = 10**9  # a page past the last is empty (cheap: only the page's hits are built)
-MAX_QUERY = 1000  # characters; a longer query is a bad request
+MAX_QUERY = 1000  # characters; a longer query (or filter value) is a bad request
+MAX_FILTER_VALUES = 32  # facet filter values in a request, like the words of a query
 FACET_SIZE = 15
 MAX_FACET_SIZE = 200  # a larger facet_size is lowered to this, with a warning
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$", re.ASCII)
@@ -34,6 +35,7 @@ class SearchRequest:
     facets: bool = True
     facet_size: int = FACET_SIZE
     warnings: list[str] = field(default_factory=list)  # what was cut to keep the request bounded
+    snippets: bool = True  # highlighted snippets in the hits (the CSV export needs none)
 
     def filters(self) -> dict[str, list[str]]:
         """The facet filters by facet name («persons» → the values asked for)."""
@@ -93,12 +95,20 @@ def normalise_date(value: str, end: bool) -> str:
                          ) from None
 
 
+def bounded_query(q: str | None, name: str = "q") -> str:
+    """A query (or a filter value) of at most ``MAX_QUERY`` characters, stripped; a longer
+    one is a bad request, on every page that takes one."""
+    q = (q or "").strip()
+    if len(q) > MAX_QUERY:
+        what = "Запрос" if name == "q" else f"Значение фильтра {name}"
+        raise BadRequest("bad_param", f"{name} is longer than {MAX_QUERY} characters",
+                         f"{what} длиннее {MAX_QUERY} символов")
+    return q
+
+
 def parse_request(params) -> SearchRequest:
     """A SearchRequest from URL parameters (a MultiDict or a mapping). Raises BadRequest."""
-    q = (_one(params, "q") or "").strip()
-    if len(q) > MAX_QUERY:
-        raise BadRequest("bad_param", f"q is longer than {MAX_QUERY} characters",
-                         f"Запрос длиннее {MAX_QUERY} символов")
+    q = bounded_query(_one(params, "q"))
     warnings: list[str] = []
     sort = (_one(params, "sort") or "relevance").strip() or "relevance"
     if sort not in SORT_NAMES:
@@ -122,14 +132,34 @@ def parse_request(params) -> SearchRequest:
         warnings.append(f"facets show at most {MAX_FACET_SIZE} values")
     if req.date_from and req.date_to and req.date_from > req.date_to:
         raise BadRequest("bad_date", "from is after to", "Начальная дата позже конечной")
-    for kind in FACET_KINDS:
-        setattr(req, kind.name, [v.strip() for v in _values(params, kind.param) if v.strip()])
+    _set_filters(req, params)
     facets = (_one(params, "facets") or "1").strip().lower()
     if facets not in ("0", "1", "false", "true", "no", "yes", "off", "on", ""):
         raise BadRequest("bad_param", f"facets must be 0 or 1, not {facets!r}",
                          "Параметр facets: 0 или 1")
     req.facets = facets not in ("0", "false", "no", "off")
     return req
+
+
+def _set_filters(req: SearchRequest, params) -> None:
+    """The facet filters, at most ``MAX_FILTER_VALUES`` values in all (repeats dropped): the
+    first of each kind first, so that every kind asked for still narrows the search (values of
+    a kind are ORed: fewer of them narrow it more, never less), then the others in order."""
+    asked = {kind.name: list(dict.fromkeys(bounded_query(v, kind.param)
+                                           for v in _values(params, kind.param) if v.strip()))
+             for kind in FACET_KINDS}
+    kept = {name: values[:1] for name, values in asked.items()}
+    room = MAX_FILTER_VALUES - sum(map(len, kept.values()))
+    for name, values in asked.items():
+        more = values[1:1 + max(0, room)]
+        kept[name] += more
+        room -= len(more)
+    for name, values in kept.items():
+        setattr(req, name, values)
+    left_out = sum(map(len, asked.values())) - sum(map(len, kept.values()))
+    if left_out:
+        req.warnings.append(f"filters use at most {MAX_FILTER_VALUES} values: "
+                            f"{left_out} left out")
 
 
 def request_params(req: SearchRequest, **changes) -> list[tuple[str, str]]:

@@ -7,6 +7,7 @@ Lines file) is reported and skipped; an archive folder given as a link is read a
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -85,3 +86,67 @@ def test_nothing_outside_the_archive_is_indexed_or_served(jailbreak: Path,
     for word in ("секретный", "пароль", "root"):
         found = client.get("/api/search", query_string={"q": word}).get_json()
         assert found["total"] == 0, word
+
+
+def test_a_link_to_a_device_is_outside_the_archive(tmp_path: Path) -> None:
+    """``/dev/zero`` would never end: a link to it is not even opened."""
+    root = tmp_path / "archive"
+    native(root / "good.txt", "Мажилис обсудил бюджет.")
+    (root / "zero.jsonl").symlink_to("/dev/zero")
+    (root / "zero.txt").symlink_to("/dev/zero")
+    (root / "chain.txt").symlink_to("zero.txt")
+    report = ReadReport()
+    ids = {i.id for i in iter_archive(root, report) if isinstance(i, Article)}
+    assert ids == {"good"}
+    assert {p.path for p in report.problems if "outside the archive" in p.reason} == {
+        "zero.jsonl", "zero.txt", "chain.txt"}
+    assert count_articles(root) == 1
+
+
+def _swap_for_link(path: Path, target: Path) -> None:
+    """Replace ``path`` (a file or a folder) by a link to ``target``."""
+    link = path.with_name(path.name + ".swap")
+    link.symlink_to(target, target_is_directory=target.is_dir())
+    if path.is_dir():
+        path.rename(path.with_name(path.name + ".old"))
+    link.replace(path)
+
+
+@pytest.mark.parametrize("swapped", ["file", "folder"])
+def test_a_link_swapped_in_after_the_walk_is_not_followed(jailbreak: Path, tmp_path: Path,
+                                                          swapped: str) -> None:
+    """The walk checks where a file really is; the file, or a folder above it, replaced by a
+    link to the outside between that check and the read must not be read either."""
+    from indexer.ingest.files import archive_files
+    from indexer.ingest.reader import read_file
+
+    outside = tmp_path / "outside"
+    native(outside / "news" / "good.txt", SECRET)
+    report = ReadReport()
+    files = {f.rel: f for f in archive_files(jailbreak, report)}
+    good = files["news/good.txt"]
+    if swapped == "file":
+        _swap_for_link(jailbreak / "news" / "good.txt", outside / "news" / "good.txt")
+    else:
+        _swap_for_link(jailbreak / "news", outside / "news")
+    assert SECRET in (jailbreak / "news" / "good.txt").read_text(encoding="utf-8")
+    items = list(read_file(good, report))
+    assert not any(isinstance(i, Article) for i in items)
+    (problem,) = items
+    assert isinstance(problem, Problem) and problem.path == "news/good.txt"
+    assert problem.reason.startswith("cannot read file")
+
+
+def test_a_file_name_that_is_not_utf8_is_reported_not_fatal(tmp_path: Path) -> None:
+    """A name of Windows-1251 bytes (copied from an old disk) cannot be an id: skipped and
+    reported with its bytes escaped; the rebuild goes on."""
+    root = tmp_path / "archive"
+    native(root / "good.txt", "Мажилис обсудил бюджет Казахстана.")
+    bad = os.fsencode(str(root)) + b"/" + "Новости.txt".encode("cp1251")
+    with open(bad, "w", encoding="utf-8") as f:
+        f.write("date 2024-05-01\n\nСенат одобрил поправки.\n")
+    report = rebuild(root, tmp_path / "index", workers=2, entities=False)
+    assert report.articles == 1
+    (problem,) = report.skipped
+    assert "not UTF-8" in problem.reason
+    assert str(problem) == ("\\xcd\\xee\\xe2\\xee\\xf1\\xf2\\xe8.txt: " + problem.reason)

@@ -89,3 +89,62 @@ def test_entities_command_prints_what_the_extractor_finds() -> None:
     rows = [line.split("\t") for line in out.strip().splitlines()]
     assert ["PER", "Касым-Жомарт Токаев"] in [row[:2] for row in rows]
     assert ["LOC", "Астана"] in [row[:2] for row in rows]
+
+
+def test_the_summary_stays_short_and_the_whole_list_is_in_a_file(archive: Path,
+                                                                 tmp_path: Path) -> None:
+    """A million duplicate lines printed a 69 MB summary: now counts per reason and a few
+    examples, the whole list in a file beside the index (20,000 lines here)."""
+    dup = json.dumps({"id": "same", "date": "2024-01-01", "text": "Одна и та же заметка."},
+                     ensure_ascii=False)
+    (archive / "dups.jsonl").write_text((dup + "\n") * 20_000, encoding="utf-8")
+    undated = json.dumps({"id": "u{}", "text": "Заметка без даты."}, ensure_ascii=False)
+    (archive / "undated.jsonl").write_text(
+        "".join(undated.replace("{}", str(n)) + "\n" for n in range(200)), encoding="utf-8")
+    index = tmp_path / "index"
+    code, out = run("rebuild", "--archive", str(archive), "--index", str(index),
+                    "--no-entities", "--workers", "1")
+    assert code == 0, out
+    assert "indexed 203 articles" in out
+    assert "skipped 19999:" in out and "  duplicate id: 19,999 (e.g. dups.jsonl:2: " in out
+    assert "warnings 200:" in out and "  no date: 200 (e.g. undated.jsonl:1: " in out
+    assert len(out) < 3000 and len(out.splitlines()) < 20, out
+    problems = index.with_name("index.problems.txt")
+    assert f"every skipped file and warning: {problems}" in out
+    lines = problems.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 19_999 + 200
+    assert lines[0] == "skipped\tdups.jsonl:2: duplicate id 'same' (first in dups.jsonl)"
+    assert sum(line.startswith("warning\tundated.jsonl:") for line in lines) == 200
+
+    (archive / "dups.jsonl").unlink()
+    (archive / "undated.jsonl").unlink()
+    code, out = run("rebuild", "--archive", str(archive), "--index", str(index),
+                    "--no-entities", "--workers", "1")
+    assert code == 0 and "every skipped" not in out
+    assert not problems.exists(), "the list of an earlier run is gone with its problems"
+
+
+def test_a_file_name_with_a_newline_cannot_forge_a_line(archive: Path, tmp_path: Path) -> None:
+    """«x.txt\\nindexed 1,000,000 articles» would print a line of its own."""
+    (archive / "x.txt\nindexed 1,000,000 articles\x1b[2J.txt").write_bytes(b"")
+    code, out = run("rebuild", "--archive", str(archive), "--index", str(tmp_path / "index"),
+                    "--no-entities", "--workers", "1")
+    assert code == 0, out
+    assert "  x.txt\\nindexed 1,000,000 articles\\x1b[2J.txt: empty file" in out
+    assert not any(line.startswith("indexed 1,000,000") for line in out.splitlines())
+    assert "\x1b" not in out
+
+
+def test_a_problems_file_that_cannot_be_written_does_not_fail_the_rebuild(
+    archive: Path, tmp_path: Path
+) -> None:
+    """On a full disk the list is lost, never the build (the disk-full drill found it)."""
+    (archive / "empty.txt").write_bytes(b"")
+    index = tmp_path / "index"
+    (tmp_path / "index.problems.txt.partial").mkdir()  # cannot be opened as a file
+    code, out = run("rebuild", "--archive", str(archive), "--index", str(index),
+                    "--no-entities", "--workers", "1")
+    assert code == 0, out
+    assert "indexed 2 articles" in out and "empty.txt: empty file" in out
+    assert "every skipped file" not in out
+

@@ -372,6 +372,8 @@ def test_serve_arguments(monkeypatch) -> None:
     monkeypatch.setenv("MURAGAT_PORT", "8123")
     assert serve.parse_args([]).port == 8123
     assert serve.parse_args(["--port", "9000", "--threads", "2"]).threads == 2
+    assert args.workers == serve.cores() >= 1 and args.threads == 8
+    assert serve.parse_args(["--workers", "3"]).workers == 3
 
 
 def test_work_limits_are_told_in_russian(client) -> None:

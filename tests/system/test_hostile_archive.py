@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from processes import children
 from whoosh import index as whoosh_index
 from whoosh.query import Or, Term
 
@@ -368,19 +369,6 @@ def test_utf8_with_one_corrupt_byte_is_not_read_as_windows_1251(tmp_path: Path) 
     assert find(tmp_path / "index", "Казахстан") == {"flipped", "cut"}
 
 
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry.name))
-    return found
-
-
 def test_a_rebuild_whose_workers_all_died_fails_instead_of_hanging(tmp_path: Path) -> None:
     """Whoosh's sub-writers killed (the OOM killer, a crash): the writer must notice instead of
     blocking for ever on its full job queue while holding the index lock."""
@@ -394,7 +382,7 @@ def test_a_rebuild_whose_workers_all_died_fails_instead_of_hanging(tmp_path: Pat
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 20
-        while len(workers := _children(proc.pid)) < 2 and time.monotonic() < deadline:
+        while len(workers := children(proc.pid)) < 2 and time.monotonic() < deadline:
             time.sleep(0.01)
         assert len(workers) == 2, "the rebuild did not start its two sub-writers"
         killed = 0

@@ -1,0 +1,107 @@
+"""``muragat-web --workers 2``: the real server (gunicorn), two worker processes, each opening
+the index for itself and following a rebuild and a rollback on its own."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from processes import children
+
+from indexer.build import rebuild, rollback
+
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def archive(root: Path, count: int) -> Path:
+    for n in range(count):
+        path = root / f"a{n}.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"date 2024-05-0{n % 9 + 1}\n\nМажилис обсудил бюджет номер {n}.\n",
+                        encoding="utf-8")
+    return root
+
+
+def stats(port: int) -> dict:
+    """``/api/stats`` on a new connection (so that any worker may answer it)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request("GET", "/api/stats", headers={"Connection": "close"})
+        response = conn.getresponse()
+        assert response.status == 200
+        return json.loads(response.read())
+    finally:
+        conn.close()
+
+
+@pytest.fixture()
+def server(tmp_path: Path) -> Iterator[tuple[subprocess.Popen, int, Path]]:
+    index = tmp_path / "instance" / "index"
+    rebuild(archive(tmp_path / "first", 3), index, workers=1, entities=False)
+    port = free_port()
+    proc = subprocess.Popen(
+        [str(BIN / "muragat-web"), "--workers", "2", "--threads", "2", "--port", str(port),
+         "--index", str(index)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                stats(port)
+                break
+            except OSError:
+                assert proc.poll() is None and time.monotonic() < deadline, "did not start"
+                time.sleep(0.2)
+        yield proc, port, index
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+
+
+def test_two_workers_each_follow_a_rebuild_and_a_rollback(
+    server: tuple[subprocess.Popen, int, Path], tmp_path: Path
+) -> None:
+    proc, port, index = server
+    workers = children(proc.pid)
+    assert len(workers) == 2
+    assert all((Path("/proc") / str(w) / "status").exists() for w in workers)
+    assert {stats(port)["articles"] for _ in range(10)} == {3}
+
+    rebuild(archive(tmp_path / "second", 5), index, workers=1, entities=False)
+    time.sleep(1.0)  # a worker checks for a new version every half second
+    assert {stats(port)["articles"] for _ in range(30)} == {5}, "every worker serves it"
+
+    rollback(index)
+    time.sleep(1.0)
+    assert {stats(port)["articles"] for _ in range(30)} == {3}
+    assert sorted(children(proc.pid)) == sorted(workers), "no worker died on the way"
+
+    proc.send_signal(signal.SIGTERM)
+    out, _ = proc.communicate(timeout=30)
+    assert proc.returncode == 0, out
+    assert "2 worker process(es) × 2 threads" in out
+    assert not any(_alive(w) for w in workers)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+        return "State:\tZ" not in Path(f"/proc/{pid}/status").read_text()
+    except (ProcessLookupError, FileNotFoundError):
+        return False

@@ -17,6 +17,7 @@ from whoosh.filedb.filestore import FileStorage
 from indexer.build.documents import articles_only, batches, entity_cache_path
 from indexer.build.lock import WriterLock
 from indexer.build.report import BuildError, BuildReport, Progress, folder_size
+from indexer.build.reprints import Sketch, write_reprints
 from indexer.build.segments import SegmentWriting
 from indexer.build.workers import Workers
 from indexer.ingest import iter_archive
@@ -24,7 +25,6 @@ from indexer.records import Article, ReadReport
 from indexer.store import generations
 from indexer.store.codec import MuragatCodec
 from indexer.store.schema import build_schema
-
 
 
 def rebuild(
@@ -59,12 +59,13 @@ def rebuild(
                         progress(1)  # article by article: a caller may stop the build at any
 
             cache = entity_cache_path(index) if entities else None
-            segments = write_segments(ix, articles, workers, cache, done)
+            segments, sketches = write_segments(ix, articles, workers, cache, done)
             ix.writer(codec=MuragatCodec()).commit(
                 mergetype=lambda _writer, existing: existing + segments)
             report.skipped.extend(read.problems)
             report.encodings = read.encodings
             _verify(partial, report.articles)
+            report.reprint_groups = write_reprints(partial, sketches)
             report.seconds = time.monotonic() - started
             report.index_bytes = folder_size(partial)
             (partial / generations.BUILD_INFO).write_text(json.dumps(report.to_json(), indent=2))
@@ -78,9 +79,9 @@ def rebuild(
 
 
 def write_segments(ix, articles: Iterable[Article], workers: int, cache: Path | None,
-                   progress: Progress) -> list:
+                   progress: Progress) -> tuple[list, list[Sketch]]:
     """Write the articles into new segments of ``ix`` (one per worker); returns them,
-    uncommitted."""
+    uncommitted, and the articles' sketches (for reprints)."""
     if cache is not None:
         from indexer.entities.cache import EntityCache
 
@@ -90,7 +91,7 @@ def write_segments(ix, articles: Iterable[Article], workers: int, cache: Path | 
         try:
             for batch in batches(articles):
                 pool.put(batch)
-            return pool.finish()
+            return pool.finish(), pool.sketches
         finally:
             pool.stop()
     writing = SegmentWriting(ix, cache)
@@ -98,7 +99,7 @@ def write_segments(ix, articles: Iterable[Article], workers: int, cache: Path | 
         for batch in batches(articles):
             writing.add_batch(batch)
             progress(len(batch))
-        return writing.finish()
+        return writing.finish(), writing.sketches
     finally:
         gc.unfreeze()
 

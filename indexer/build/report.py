@@ -36,6 +36,7 @@ class BuildReport:
     stale_lock_pid: int | None = None
     removed_partials: int = 0
     merged_segments: int = 0
+    reprint_groups: int = 0  # groups of near-duplicate articles in the index
 
     @property
     def rate(self) -> float:
@@ -51,6 +52,7 @@ class BuildReport:
             "articles_per_second": round(self.rate, 1),
             "index_bytes": self.index_bytes,
             "entities": self.entities,
+            "reprint_groups": self.reprint_groups,
             "built_at": dt.datetime.now().isoformat(timespec="seconds"),
         }
 

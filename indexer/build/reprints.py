@@ -1,0 +1,151 @@
+"""Reprints: articles whose texts are near-duplicates (one agency story in several outlets, a
+story reprinted), found at build time with datasketch's MinHash and LSH.
+
+Each article's text is sketched where it is analysed (in the segment workers): lower case, ё as
+е, every run of non-letters one space, then every window of ``SHINGLE`` characters hashed; one
+in ``SAMPLE`` of these hashes (by value, so the same ones in every text) goes into a MinHash of
+``NUM_PERM`` permutations. At the end of a rebuild or an update, LSH finds the candidate pairs
+of all sketches, a pair is kept when its estimated Jaccard similarity is at least
+``SIMILARITY``, and the pairs' connected components are the groups, each ordered earliest
+article first.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+
+from indexer.search.days import NO_DATE, to_days
+from indexer.store.reprints_file import read_sketches, write_groups, write_sketches
+
+NUM_PERM = 64
+SHINGLE = 16  # characters (about two or three words)
+SAMPLE = 8  # one window in SAMPLE enters the sketch (a power of two)
+SIMILARITY = 0.5  # estimated Jaccard similarity of two reprints, at least
+MIN_SHINGLES = 12  # sampled windows a text needs to be compared at all (about 100 characters)
+SEED = 1
+SCHEME = f"minhash-affine32-{NUM_PERM}-{SHINGLE}-{SAMPLE}-{SEED}"
+
+Sketch = tuple[str, int, np.ndarray]  # article id, date (days, NO_DATE), MinHash values
+
+
+@cache
+def _fold() -> np.ndarray:
+    """Code point → the code point compared: letters and digits in lower case (ё as е),
+    everything else a space."""
+    table = np.full(0x10000, 32, np.uint32)
+    for cp in range(0x10000):
+        ch = chr(cp)
+        if ch.isalnum():
+            table[cp] = ord(ch.lower()[0])
+    table[ord("ё")] = table[ord("Ё")] = ord("е")
+    return table
+
+
+@cache
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    return MinHash(num_perm=NUM_PERM, seed=SEED).permutations
+
+
+_BASE = np.uint64(1099511628211)
+_MIX = np.uint64(0xFF51AFD7ED558CCD)
+
+
+def shingles(text: str) -> np.ndarray:
+    """The sampled hashes (uint32) of the text's windows of ``SHINGLE`` characters."""
+    codes = np.frombuffer(text.encode("utf-32-le"), np.uint32)
+    codes = _fold()[np.minimum(codes, 0xFFFF)]
+    space = codes == 32
+    codes = codes[~(space & np.concatenate(([True], space[:-1])))].astype(np.uint64)
+    n = len(codes) - SHINGLE + 1
+    if n <= 0:
+        return np.zeros(0, np.uint32)
+    h = np.zeros(n, np.uint64)
+    for j in range(SHINGLE):  # a polynomial hash of each window, all windows at once
+        h = h * _BASE + codes[j:j + n]
+    h ^= h >> np.uint64(33)
+    h *= _MIX
+    h ^= h >> np.uint64(33)
+    return (h[(h & np.uint64(SAMPLE - 1)) == 0] >> np.uint64(32)).astype(np.uint32)
+
+
+def sketch(text: str) -> np.ndarray | None:
+    """The text's MinHash values (uint32), or None for a text too short to compare."""
+    hashes = shingles(text)
+    if len(hashes) < MIN_SHINGLES:
+        return None
+    m = MinHash(num_perm=NUM_PERM, permutations=_permutations(), scheme="affine32",
+                hashfunc=int)
+    m.update_batch(hashes.tolist())
+    return np.asarray(m.hashvalues, np.uint32)
+
+
+def sketch_article(article_id: str, text: str, date) -> Sketch | None:
+    """An article's sketch with its id and date; None for a text too short to compare."""
+    values = sketch(text)
+    if values is None:
+        return None
+    return article_id, to_days(date) if date else NO_DATE, values
+
+
+def find_groups(ids: list[str], days: np.ndarray, sketches: np.ndarray) -> list[list[str]]:
+    """Groups of near-duplicates (at least two ids each), each earliest first (undated last,
+    ties by id), the groups in order of their first id."""
+    if len(ids) < 2:
+        return []
+    lsh = MinHashLSH(threshold=SIMILARITY, num_perm=NUM_PERM)
+    minhashes = []
+    perms = _permutations()
+    for i, values in enumerate(sketches):
+        m = MinHash(hashvalues=values, permutations=perms, scheme="affine32")
+        lsh.insert(i, m, check_duplication=False)
+        minhashes.append(m)
+    parent = list(range(len(ids)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, m in enumerate(minhashes):
+        for j in lsh.query(m):
+            if j > i and np.mean(sketches[i] == sketches[j]) >= SIMILARITY:
+                parent[root(j)] = root(i)
+    members: dict[int, list[int]] = {}
+    for i in range(len(ids)):
+        members.setdefault(root(i), []).append(i)
+    undated = np.int64(1) << 40
+    groups = [
+        [ids[i] for i in sorted(group, key=lambda i: (
+            int(days[i]) if days[i] != NO_DATE else undated, ids[i]))]
+        for group in members.values() if len(group) > 1
+    ]
+    return sorted(groups)
+
+
+def write_reprints(folder: Path, sketches: list[Sketch]) -> int:
+    """The sketches and the groups found among them, written into the build ``folder``;
+    returns the number of groups."""
+    ids = [s[0] for s in sketches]
+    days = np.array([s[1] for s in sketches], np.int32)
+    matrix = (np.stack([s[2] for s in sketches]) if sketches
+              else np.zeros((0, NUM_PERM), np.uint32))
+    groups = find_groups(ids, days, matrix)
+    write_sketches(folder, SCHEME, ids, days, matrix)
+    write_groups(folder, groups)
+    return len(groups)
+
+
+def kept_sketches(folder: Path, dropped: set[str]) -> list[Sketch] | None:
+    """The sketches a build holds, but those of ``dropped`` ids; None when it holds none (of
+    this scheme)."""
+    found = read_sketches(folder, SCHEME)
+    if found is None:
+        return None
+    ids, days, matrix = found
+    return [(i, int(d), row) for i, d, row in zip(ids, days, matrix, strict=True)
+            if i not in dropped]

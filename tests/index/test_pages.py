@@ -6,8 +6,8 @@ import csv
 import io
 import re
 import xml.etree.ElementTree as ET
-from pathlib import Path
 from html import unescape
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest

@@ -19,6 +19,7 @@ from web import format as fmt
 HEIGHT = 60  # viewBox units; the SVG is as tall as the stylesheet says
 STEP = 20  # viewBox units per bar; the SVG is stretched to the page's width
 LABELS = 8  # at most this many labels in a row (each needs room on a phone)
+COLUMNS = 12  # at least this many columns: two bins do not become two half-page bars
 
 
 @dataclass
@@ -53,7 +54,8 @@ def histogram(bins: list[dict], granularity: str | None, url: Callable[[dict], s
               active: tuple[str | None, str | None] = (None, None)) -> Chart:
     """The chart of ``bins`` ({"key", "count", "from", "to"}); ``url(bin)`` is a bar's link."""
     top = max((b["count"] for b in bins), default=0)
-    width = STEP * max(len(bins), 1)
+    columns = max(len(bins), COLUMNS)
+    width = STEP * columns
     gap = STEP * 0.04
     bars = []
     for i, b in enumerate(bins):
@@ -66,7 +68,9 @@ def histogram(bins: list[dict], granularity: str | None, url: Callable[[dict], s
             active=(b.get("from"), b.get("to")) == active,
         ))
     ticks, spans = _axis(bins, granularity)
-    return Chart(bars, width, HEIGHT, fmt.UNITS.get(granularity or "", ""), top, ticks, spans)
+    blank = [""] * (columns - len(bins))
+    return Chart(bars, width, HEIGHT, fmt.UNITS.get(granularity or "", ""), top, ticks + blank,
+                 spans + blank)
 
 
 def year_bins(years: list[dict]) -> list[dict]:

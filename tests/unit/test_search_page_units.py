@@ -119,6 +119,8 @@ def test_chart_bars_labels_and_links() -> None:
                       "year", lambda b: "")
     assert [b.short for b in years.bars] == ["2010", "2011", "2012", "2013"]
     assert [b.count for b in years.bars] == [3, 0, 0, 1]
+    # Four bins take four of at least twelve columns: not four quarter-page bars.
+    assert years.width == 12 * 20 and len(years.ticks) == 12 and years.ticks[4:] == [""] * 8
 
 
 # --- form actions --------------------------------------------------------------------------

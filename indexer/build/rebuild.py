@@ -65,7 +65,9 @@ def rebuild(
             report.skipped.extend(read.problems)
             report.encodings = read.encodings
             _verify(partial, report.articles)
+            grouping = time.monotonic()
             report.reprint_groups = write_reprints(partial, sketches)
+            report.reprint_seconds = time.monotonic() - grouping
             report.seconds = time.monotonic() - started
             report.index_bytes = folder_size(partial)
             (partial / generations.BUILD_INFO).write_text(json.dumps(report.to_json(), indent=2))

@@ -37,6 +37,7 @@ class BuildReport:
     removed_partials: int = 0
     merged_segments: int = 0
     reprint_groups: int = 0  # groups of near-duplicate articles in the index
+    reprint_seconds: float = 0.0  # the grouping pass at the end of a rebuild
 
     @property
     def rate(self) -> float:

@@ -6,14 +6,18 @@ Each article's text is sketched where it is analysed (in the segment workers): l
 in ``SAMPLE`` of these hashes (by value, so the same ones in every text) goes into a MinHash of
 ``NUM_PERM`` permutations. At the end of a rebuild or an update, LSH finds the candidate pairs
 of all sketches, a pair is kept when its estimated Jaccard similarity is at least
-``SIMILARITY``, and the pairs' connected components are the groups, each ordered earliest
-article first.
+``SIMILARITY`` and, when either text is short (under ``SHORT_TEXT`` characters, where a
+boilerplate paragraph can be the whole text: «Подписывайтесь на наш Telegram …»), when their
+titles share at least half of their words; the pairs' connected components are the groups,
+each ordered earliest article first.
 """
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -26,10 +30,21 @@ SHINGLE = 16  # characters (about two or three words)
 SAMPLE = 8  # one window in SAMPLE enters the sketch (a power of two)
 SIMILARITY = 0.5  # estimated Jaccard similarity of two reprints, at least
 MIN_SHINGLES = 12  # sampled windows a text needs to be compared at all (about 100 characters)
+SHORT_TEXT = 600  # characters: a text this short needs an alike title too (boilerplate)
+TITLES_ALIKE = 0.5  # of the shorter title's words (their first five letters) in the other
 SEED = 1
 SCHEME = f"minhash-affine32-{NUM_PERM}-{SHINGLE}-{SAMPLE}-{SEED}"
+_TITLE_WORD = re.compile(r"\w{3,}")
 
-Sketch = tuple[str, int, np.ndarray]  # article id, date (days, NO_DATE), MinHash values
+
+class Sketch(NamedTuple):
+    """What grouping needs of an article."""
+
+    id: str
+    day: int  # its date as days since 1970-01-01, NO_DATE when undated
+    title: str
+    chars: int  # the length of its text
+    values: np.ndarray  # its MinHash (uint32)
 
 
 @cache
@@ -63,9 +78,10 @@ def shingles(text: str) -> np.ndarray:
     n = len(codes) - SHINGLE + 1
     if n <= 0:
         return np.zeros(0, np.uint32)
-    h = np.zeros(n, np.uint64)
-    for j in range(SHINGLE):  # a polynomial hash of each window, all windows at once
-        h = h * _BASE + codes[j:j + n]
+    h = codes[:n].copy()
+    for j in range(1, SHINGLE):  # a polynomial hash of each window, all windows at once
+        h *= _BASE
+        h += codes[j:j + n]
     h ^= h >> np.uint64(33)
     h *= _MIX
     h ^= h >> np.uint64(33)
@@ -77,33 +93,56 @@ def sketch(text: str) -> np.ndarray | None:
     hashes = shingles(text)
     if len(hashes) < MIN_SHINGLES:
         return None
-    m = MinHash(num_perm=NUM_PERM, permutations=_permutations(), scheme="affine32",
-                hashfunc=int)
+    m = _minhash()
+    m.clear()
     m.update_batch(hashes.tolist())
-    return np.asarray(m.hashvalues, np.uint32)
+    return np.array(m.hashvalues, np.uint32)
 
 
-def sketch_article(article_id: str, text: str, date) -> Sketch | None:
-    """An article's sketch with its id and date; None for a text too short to compare."""
+@cache
+def _minhash() -> MinHash:
+    """One MinHash per process, cleared for each text (making one costs as much as filling
+    it)."""
+    return MinHash(num_perm=NUM_PERM, permutations=_permutations(), scheme="affine32",
+                   hashfunc=int)
+
+
+def sketch_article(article_id: str, text: str, date, title: str) -> Sketch | None:
+    """An article's sketch; None for a text too short to compare."""
     values = sketch(text)
     if values is None:
         return None
-    return article_id, to_days(date) if date else NO_DATE, values
+    return Sketch(article_id, to_days(date) if date else NO_DATE, title, len(text), values)
 
 
-def find_groups(ids: list[str], days: np.ndarray, sketches: np.ndarray) -> list[list[str]]:
+def _title_words(title: str) -> set[str]:
+    return {w[:5] for w in _TITLE_WORD.findall(title.lower().replace("ё", "е"))}
+
+
+def alike(a: Sketch, b: Sketch) -> bool:
+    """Whether two articles are reprints of one story, by their sketches (and titles)."""
+    if np.mean(a.values == b.values) < SIMILARITY:
+        return False
+    if min(a.chars, b.chars) >= SHORT_TEXT:
+        return True
+    words_a, words_b = _title_words(a.title), _title_words(b.title)
+    shorter = min(len(words_a), len(words_b))
+    return shorter > 0 and len(words_a & words_b) >= TITLES_ALIKE * shorter
+
+
+def find_groups(sketches: list[Sketch]) -> list[list[str]]:
     """Groups of near-duplicates (at least two ids each), each earliest first (undated last,
     ties by id), the groups in order of their first id."""
-    if len(ids) < 2:
+    if len(sketches) < 2:
         return []
     lsh = MinHashLSH(threshold=SIMILARITY, num_perm=NUM_PERM)
     minhashes = []
     perms = _permutations()
-    for i, values in enumerate(sketches):
-        m = MinHash(hashvalues=values, permutations=perms, scheme="affine32")
+    for i, found in enumerate(sketches):
+        m = MinHash(hashvalues=found.values, permutations=perms, scheme="affine32")
         lsh.insert(i, m, check_duplication=False)
         minhashes.append(m)
-    parent = list(range(len(ids)))
+    parent = list(range(len(sketches)))
 
     def root(i: int) -> int:
         while parent[i] != i:
@@ -113,15 +152,15 @@ def find_groups(ids: list[str], days: np.ndarray, sketches: np.ndarray) -> list[
 
     for i, m in enumerate(minhashes):
         for j in lsh.query(m):
-            if j > i and np.mean(sketches[i] == sketches[j]) >= SIMILARITY:
+            if j > i and alike(sketches[i], sketches[j]):
                 parent[root(j)] = root(i)
     members: dict[int, list[int]] = {}
-    for i in range(len(ids)):
+    for i in range(len(sketches)):
         members.setdefault(root(i), []).append(i)
-    undated = np.int64(1) << 40
+    undated = 1 << 40
     groups = [
-        [ids[i] for i in sorted(group, key=lambda i: (
-            int(days[i]) if days[i] != NO_DATE else undated, ids[i]))]
+        [sketches[i].id for i in sorted(group, key=lambda i: (
+            sketches[i].day if sketches[i].day != NO_DATE else undated, sketches[i].id))]
         for group in members.values() if len(group) > 1
     ]
     return sorted(groups)
@@ -130,12 +169,8 @@ def find_groups(ids: list[str], days: np.ndarray, sketches: np.ndarray) -> list[
 def write_reprints(folder: Path, sketches: list[Sketch]) -> int:
     """The sketches and the groups found among them, written into the build ``folder``;
     returns the number of groups."""
-    ids = [s[0] for s in sketches]
-    days = np.array([s[1] for s in sketches], np.int32)
-    matrix = (np.stack([s[2] for s in sketches]) if sketches
-              else np.zeros((0, NUM_PERM), np.uint32))
-    groups = find_groups(ids, days, matrix)
-    write_sketches(folder, SCHEME, ids, days, matrix)
+    groups = find_groups(sketches)
+    write_sketches(folder, SCHEME, sketches)
     write_groups(folder, groups)
     return len(groups)
 
@@ -146,6 +181,4 @@ def kept_sketches(folder: Path, dropped: set[str]) -> list[Sketch] | None:
     found = read_sketches(folder, SCHEME)
     if found is None:
         return None
-    ids, days, matrix = found
-    return [(i, int(d), row) for i, d, row in zip(ids, days, matrix, strict=True)
-            if i not in dropped]
+    return [Sketch(*fields) for fields in found if fields[0] not in dropped]

@@ -55,8 +55,8 @@ class SegmentWriting:
                 )
             analysed = {name: index_occurrences(doc[name]) for name in self.fields if name in doc}
             self._builder.add(doc, analysed)
-            if self.sketching and (found := sketch_article(article.id, article.text,
-                                                           article.date)) is not None:
+            if self.sketching and (found := sketch_article(
+                    article.id, article.text, article.date, article.title)) is not None:
                 self.sketches.append(found)
         budget = SEGMENT_POSTINGS if self.cache is None else SEGMENT_POSTINGS_WITH_ENTITIES
         if self._builder is not None and self._builder.postings >= budget:

@@ -181,7 +181,8 @@ def _all_sketches(ix, dropped: set[str], new: list[Sketch]) -> list[Sketch]:
                     continue
                 date = fields.get("date") or None
                 found = sketch_article(fields["id"], fields.get("body", ""),
-                                       dt.date.fromisoformat(date) if date else None)
+                                       dt.date.fromisoformat(date) if date else None,
+                                       fields.get("title", ""))
                 if found is not None:
                     old.append(found)
     return old + new

@@ -48,34 +48,39 @@ def read_groups(folder: Path) -> list[list[str]]:
     return [list(map(str, group)) for group in body["groups"]]
 
 
-def write_sketches(folder: Path, scheme: str, ids: list[str], days: np.ndarray,
-                   sketches: np.ndarray) -> None:
-    """Each article's sketch (a row of uint32) and date (days, int32), under the name of the
-    sketching ``scheme`` (sketches of another scheme are not comparable)."""
+def write_sketches(folder: Path, scheme: str, sketches: list) -> None:
+    """Each article's (id, date in days, title, text length, MinHash values as uint32), under
+    the name of the sketching ``scheme`` (sketches of another scheme are not comparable)."""
+    width = len(sketches[0][4]) if sketches else 0
     header = {"format": "muragat-reprint-sketches", "version": FORMAT_VERSION,
-              "scheme": scheme, "width": int(sketches.shape[1]) if len(ids) else 0, "ids": ids}
-    data = (json.dumps(header, ensure_ascii=False).encode() + b"\n"
-            + np.ascontiguousarray(days, "<i4").tobytes()
-            + np.ascontiguousarray(sketches, "<u4").tobytes())
+              "scheme": scheme, "width": width, "ids": [s[0] for s in sketches],
+              "titles": [s[2] for s in sketches]}
+    days = np.array([s[1] for s in sketches], "<i4")
+    chars = np.array([s[3] for s in sketches], "<i4")
+    values = (np.stack([s[4] for s in sketches]).astype("<u4") if sketches
+              else np.zeros((0, 0), "<u4"))
+    data = (json.dumps(header, ensure_ascii=False).encode() + b"\n" + days.tobytes()
+            + chars.tobytes() + values.tobytes())
     _replace(Path(folder) / SKETCHES, data)
 
 
 def read_sketches(folder: Path, scheme: str
-                  ) -> tuple[list[str], np.ndarray, np.ndarray] | None:
-    """(ids, days, sketches) as written; None when there is no file, or one of another
-    version or scheme, or a damaged one."""
+                  ) -> list[tuple[str, int, str, int, np.ndarray]] | None:
+    """What ``write_sketches`` wrote; None when there is no file, or one of another version
+    or scheme, or a damaged one."""
     try:
         with open(Path(folder) / SKETCHES, "rb") as f:
             header = json.loads(f.readline())
             rest = f.read()
-    except (FileNotFoundError, ValueError):
+        ids, titles, width = header["ids"], header["titles"], header["width"]
+    except (FileNotFoundError, ValueError, KeyError):
         return None
     if header.get("version") != FORMAT_VERSION or header.get("scheme") != scheme:
         return None
-    ids, width = header["ids"], header["width"]
     n = len(ids)
-    if len(rest) != n * 4 + n * width * 4:
+    if len(titles) != n or len(rest) != 8 * n + 4 * n * width:
         return None
-    days = np.frombuffer(rest[: n * 4], "<i4").astype(np.int32)
-    sketches = np.frombuffer(rest[n * 4:], "<u4").reshape(n, width).astype(np.uint32)
-    return ids, days, sketches
+    days = np.frombuffer(rest[: 4 * n], "<i4")
+    chars = np.frombuffer(rest[4 * n: 8 * n], "<i4")
+    values = np.frombuffer(rest[8 * n:], "<u4").reshape(n, width).astype(np.uint32)
+    return [(ids[i], int(days[i]), titles[i], int(chars[i]), values[i]) for i in range(n)]

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from indexer.build.reprints import SCHEME, find_groups, sketch
+from indexer.build.reprints import SCHEME, Sketch, find_groups, sketch, sketch_article
 from indexer.search import BadRequest, SearchRequest, parse_request, request_params
 from indexer.search.date_input import read_date
 from indexer.search.days import NO_DATE, to_days
@@ -165,15 +165,31 @@ OTHER = ("Смотрительница кормит пингвинов мойв�
 
 
 def test_reprints_are_grouped_earliest_first() -> None:
-    texts = {"b": "Как сообщает агентство, " + STORY, "a": STORY, "c": OTHER,
-             "d": STORY.upper().replace(",", " ,"), "e": "Коротко."}
-    sketches = {k: sketch(v) for k, v in texts.items()}
-    assert sketches["e"] is None  # too short to compare
-    ids = ["a", "b", "c", "d"]
-    dates = np.array([to_days("2020-03-10"), to_days("2020-03-09"), to_days("2020-03-01"),
-                      NO_DATE], np.int32)
-    groups = find_groups(ids, dates, np.stack([sketches[i] for i in ids]))
+    title = "В зоопарке поселились королевские пингвины"
+    articles = [
+        ("a", STORY, dt.date(2020, 3, 10), title),
+        ("b", "Как сообщает агентство, " + STORY, dt.date(2020, 3, 9), "Пингвины в зоопарке"),
+        ("c", OTHER, dt.date(2020, 3, 1), title),
+        ("d", STORY.upper().replace(",", " ,"), None, "Королевские пингвины поселились"),
+    ]
+    sketches = [sketch_article(*a) for a in articles]
+    assert sketch("Коротко.") is None  # too short to compare
+    groups = find_groups([s for s in sketches if s is not None])
     assert groups == [["b", "a", "d"]]  # the earliest first, the undated last
+
+
+def test_a_short_text_needs_an_alike_title() -> None:
+    """Short texts that are only a boilerplate paragraph are not one story's reprints."""
+    boilerplate = ("Подписывайтесь на наш Telegram, чтобы быть в курсе самых важных новостей. "
+                   "Для этого достаточно иметь Telegram на любом устройстве, пройти по ссылке "
+                   "и нажать кнопку Join.")
+    sketches = [sketch_article("x", boilerplate, None, "Дети Алеппо рассказали об ужасах войны"),
+                sketch_article("y", boilerplate, None, "Британия ведёт слежку за Израилем"),
+                sketch_article("z", boilerplate, None, "Британия ведет слежку за Израилем?")]
+    assert find_groups([s for s in sketches if s is not None]) == [["y", "z"]]
+    long_a = Sketch("a", NO_DATE, "Одно", 5000, np.arange(64, dtype=np.uint32))
+    long_b = Sketch("b", NO_DATE, "Другое", 5000, np.arange(64, dtype=np.uint32))
+    assert find_groups([long_a, long_b]) == [["a", "b"]]  # long texts: the text decides
 
 
 def test_collapse_keeps_each_group_once() -> None:
@@ -195,10 +211,11 @@ def test_reprint_files_round_trip(tmp_path: Path) -> None:
     write_groups(tmp_path, [["a", "б"]])
     assert read_groups(tmp_path) == [["a", "б"]]
     matrix = np.arange(12, dtype=np.uint32).reshape(2, 6)
-    write_sketches(tmp_path, SCHEME, ["a", "б"], np.array([1, NO_DATE], np.int32), matrix)
-    ids, dates, back = read_sketches(tmp_path, SCHEME)
-    assert ids == ["a", "б"] and dates.tolist() == [1, NO_DATE]
-    assert (back == matrix).all()
+    written = [Sketch("a", 1, "Заголовок", 100, matrix[0]), Sketch("б", NO_DATE, "", 7, matrix[1])]
+    write_sketches(tmp_path, SCHEME, written)
+    back = read_sketches(tmp_path, SCHEME)
+    assert [s[:4] for s in back] == [("a", 1, "Заголовок", 100), ("б", NO_DATE, "", 7)]
+    assert all((s[4] == row).all() for s, row in zip(back, matrix, strict=True))
     assert read_sketches(tmp_path, "another scheme") is None
     (tmp_path / "reprints.minhash").write_bytes(b'{"version": 1}\n')
     assert read_sketches(tmp_path, SCHEME) is None

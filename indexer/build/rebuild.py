@@ -17,7 +17,7 @@ from whoosh.filedb.filestore import FileStorage
 from indexer.build.documents import articles_only, batches, entity_cache_path
 from indexer.build.lock import WriterLock
 from indexer.build.report import BuildError, BuildReport, Progress, folder_size
-from indexer.build.reprints import Sketch, write_reprints
+from indexer.build.reprints import Sketch, sketch_of, write_reprints
 from indexer.build.segments import SegmentWriting
 from indexer.build.workers import Workers
 from indexer.ingest import iter_archive
@@ -97,11 +97,13 @@ def write_segments(ix, articles: Iterable[Article], workers: int, cache: Path | 
         finally:
             pool.stop()
     writing = SegmentWriting(ix, cache)
+    sketches: list[Sketch] = []
     try:
         for batch in batches(articles):
             writing.add_batch(batch)
+            sketches += [sketch_of(s) for s in writing.take_shingled()]
             progress(len(batch))
-        return writing.finish(), writing.sketches
+        return writing.finish(), sketches
     finally:
         gc.unfreeze()
 

@@ -1,10 +1,12 @@
 """Reprints: articles whose texts are near-duplicates (one agency story in several outlets, a
 story reprinted), found at build time with datasketch's MinHash and LSH.
 
-Each article's text is sketched where it is analysed (in the segment workers): lower case, ё as
-е, every run of non-letters one space, then every window of ``SHINGLE`` characters hashed; one
-in ``SAMPLE`` of these hashes (by value, so the same ones in every text) goes into a MinHash of
-``NUM_PERM`` permutations. At the end of a rebuild or an update, LSH finds the candidate pairs
+Each article's text is shingled where it is analysed (in the segment workers, with numpy only):
+lower case, ё as е, every run of non-letters one space, then every window of ``SHINGLE``
+characters hashed; one in ``SAMPLE`` of these hashes (by value, so the same ones in every text)
+goes, in the main process, into a MinHash of ``NUM_PERM`` permutations. (datasketch brings
+scipy, 55 MB: imported by the main process only, after the workers are forked, it keeps them
+as small as they were.) At the end of a rebuild or an update, LSH finds the candidate pairs
 of all sketches, a pair is kept when its estimated Jaccard similarity is at least
 ``SIMILARITY`` and, when either text is short (under ``SHORT_TEXT`` characters, where a
 boilerplate paragraph can be the whole text: «Подписывайтесь на наш Telegram …»), when their
@@ -20,7 +22,6 @@ from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 
 from indexer.search.days import NO_DATE, to_days
 from indexer.store.reprints_file import read_sketches, write_groups, write_sketches
@@ -35,6 +36,16 @@ TITLES_ALIKE = 0.5  # of the shorter title's words (their first five letters) in
 SEED = 1
 SCHEME = f"minhash-affine32-{NUM_PERM}-{SHINGLE}-{SAMPLE}-{SEED}"
 _TITLE_WORD = re.compile(r"\w{3,}")
+
+
+class Shingled(NamedTuple):
+    """An article's sampled shingle hashes, with what grouping needs of it."""
+
+    id: str
+    day: int  # its date as days since 1970-01-01, NO_DATE when undated
+    title: str
+    chars: int  # the length of its text
+    hashes: np.ndarray  # its sampled shingle hashes (uint32)
 
 
 class Sketch(NamedTuple):
@@ -62,6 +73,8 @@ def _fold() -> np.ndarray:
 
 @cache
 def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    from datasketch import MinHash
+
     return MinHash(num_perm=NUM_PERM, seed=SEED).permutations
 
 
@@ -88,11 +101,8 @@ def shingles(text: str) -> np.ndarray:
     return (h[(h & np.uint64(SAMPLE - 1)) == 0] >> np.uint64(32)).astype(np.uint32)
 
 
-def sketch(text: str) -> np.ndarray | None:
-    """The text's MinHash values (uint32), or None for a text too short to compare."""
-    hashes = shingles(text)
-    if len(hashes) < MIN_SHINGLES:
-        return None
+def minhash_values(hashes: np.ndarray) -> np.ndarray:
+    """The MinHash (uint32 values) of a set of shingle hashes."""
     m = _minhash()
     m.clear()
     m.update_batch(hashes.tolist())
@@ -100,19 +110,38 @@ def sketch(text: str) -> np.ndarray | None:
 
 
 @cache
-def _minhash() -> MinHash:
+def _minhash():
     """One MinHash per process, cleared for each text (making one costs as much as filling
     it)."""
+    from datasketch import MinHash
+
     return MinHash(num_perm=NUM_PERM, permutations=_permutations(), scheme="affine32",
                    hashfunc=int)
 
 
+def sketch(text: str) -> np.ndarray | None:
+    """The text's MinHash values (uint32), or None for a text too short to compare."""
+    hashes = shingles(text)
+    return minhash_values(hashes) if len(hashes) >= MIN_SHINGLES else None
+
+
+def shingle_article(article_id: str, text: str, date, title: str) -> Shingled | None:
+    """An article's sampled shingles (numpy only: for the workers); None for a text too short
+    to compare."""
+    hashes = shingles(text)
+    if len(hashes) < MIN_SHINGLES:
+        return None
+    return Shingled(article_id, to_days(date) if date else NO_DATE, title, len(text), hashes)
+
+
+def sketch_of(found: Shingled) -> Sketch:
+    return Sketch(found.id, found.day, found.title, found.chars, minhash_values(found.hashes))
+
+
 def sketch_article(article_id: str, text: str, date, title: str) -> Sketch | None:
     """An article's sketch; None for a text too short to compare."""
-    values = sketch(text)
-    if values is None:
-        return None
-    return Sketch(article_id, to_days(date) if date else NO_DATE, title, len(text), values)
+    found = shingle_article(article_id, text, date, title)
+    return sketch_of(found) if found is not None else None
 
 
 def _title_words(title: str) -> set[str]:
@@ -135,13 +164,10 @@ def find_groups(sketches: list[Sketch]) -> list[list[str]]:
     ties by id), the groups in order of their first id."""
     if len(sketches) < 2:
         return []
+    from datasketch import MinHash, MinHashLSH
+
     lsh = MinHashLSH(threshold=SIMILARITY, num_perm=NUM_PERM)
-    minhashes = []
     perms = _permutations()
-    for i, found in enumerate(sketches):
-        m = MinHash(hashvalues=found.values, permutations=perms, scheme="affine32")
-        lsh.insert(i, m, check_duplication=False)
-        minhashes.append(m)
     parent = list(range(len(sketches)))
 
     def root(i: int) -> int:
@@ -150,10 +176,13 @@ def find_groups(sketches: list[Sketch]) -> list[list[str]]:
             i = parent[i]
         return i
 
-    for i, m in enumerate(minhashes):
+    for i, found in enumerate(sketches):
+        # Each article is compared with those inserted before it: every pair once.
+        m = MinHash(hashvalues=found.values, permutations=perms, scheme="affine32")
         for j in lsh.query(m):
-            if j > i and alike(sketches[i], sketches[j]):
-                parent[root(j)] = root(i)
+            if alike(sketches[j], found):
+                parent[root(i)] = root(j)
+        lsh.insert(i, m, check_duplication=False)
     members: dict[int, list[int]] = {}
     for i in range(len(sketches)):
         members.setdefault(root(i), []).append(i)

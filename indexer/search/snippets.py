@@ -18,8 +18,6 @@ ELLIPSIS = "…"
 # break; but not at the full stop of an abbreviation («по г. Алматы», «в 2019 г. было», «т. е.»)
 # or an initial («А. С. Пушкин»), nor before a lower-case word.
 _SENTENCE_END = re.compile(r"[.!?…](?:[»\"')\]]*)(?=\s|$)|\n")
-_WORD_BEFORE = re.compile(r"(\w+)$")
-_NEXT_WORD = re.compile(r"\s*(\S)")
 ABBREVIATIONS = frozenset((
     "гг", "вв", "ул", "пр", "просп", "пер", "им", "др", "пр", "ст", "см", "стр", "рис", "тыс",
     "млн", "млрд", "трлн", "руб", "коп", "долл", "обл", "р-н", "пос", "дер", "чел", "км", "акад",
@@ -29,13 +27,19 @@ ABBREVIATIONS = frozenset((
 
 
 def _ends_sentence(text: str, m: re.Match) -> bool:
-    if m.group()[0] != ".":
+    dot = m.start()
+    if text[dot] != ".":
         return True
-    before = _WORD_BEFORE.search(text, max(0, m.start() - 12), m.start())
-    if before and (len(before.group(1)) == 1 or before.group(1).lower() in ABBREVIATIONS):
+    start = dot
+    while start > 0 and dot - start < 8 and text[start - 1].isalpha():
+        start -= 1
+    word = text[start:dot]
+    if len(word) == 1 or word.lower() in ABBREVIATIONS:
         return False
-    after = _NEXT_WORD.match(text, m.end())
-    return not (after and (after.group(1).islower() or after.group(1).isdigit()))
+    after, n = m.end(), len(text)
+    while after < n and text[after].isspace():
+        after += 1
+    return not (after < n and (text[after].islower() or text[after].isdigit()))
 
 
 def sentence_ends(text: str, lo: int, hi: int) -> list[int]:
@@ -46,6 +50,11 @@ def sentence_ends(text: str, lo: int, hi: int) -> list[int]:
 def _first_end(text: str, lo: int, hi: int) -> int | None:
     return next((m.end() for m in _SENTENCE_END.finditer(text, lo, hi)
                  if _ends_sentence(text, m)), None)
+
+
+def _last_end(text: str, lo: int, hi: int) -> int | None:
+    found = list(_SENTENCE_END.finditer(text, lo, hi))
+    return next((m.end() for m in reversed(found) if _ends_sentence(text, m)), None)
 
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
@@ -96,9 +105,9 @@ def _expand(text: str, first: int, last: int, size: int) -> tuple[int, int, bool
     returns (lo, hi, cut at the start, cut at the end)."""
     room = max(0, size - (last - first))
     lo = max(0, first - room // 3)
-    ends = sentence_ends(text, max(0, first - room), first)
-    if ends and first - ends[-1] <= room:
-        lo, cut_lo = ends[-1], False
+    end = _last_end(text, max(0, first - room), first)
+    if end is not None and first - end <= room:
+        lo, cut_lo = end, False
     elif lo == 0:
         cut_lo = False
     else:
@@ -152,11 +161,11 @@ def reading_pieces(text: str, lo: int, hi: int, size: int = READING_PARAGRAPH
     ``size`` characters, so that a 10,000-character paragraph reads as several."""
     pieces = []
     while hi - lo > size:
-        ends = sentence_ends(text, lo + size // 2, lo + size)
-        if not ends:
+        end = _last_end(text, lo + size // 2, lo + size)
+        if end is None:
             break
-        pieces.append((lo, ends[-1]))
-        lo = ends[-1]
+        pieces.append((lo, end))
+        lo = end
         while lo < hi and text[lo].isspace():
             lo += 1
     return [*pieces, (lo, hi)] if lo < hi else pieces

@@ -226,3 +226,18 @@ def test_dotted_dates() -> None:
 
     assert fmt.dotted("2019-06-19") == "19.06.2019" and fmt.dotted(None) == ""
     assert fmt.dotted(dt.date(2019, 6, 1)) == "01.06.2019"
+
+
+def test_a_snippet_is_not_cut_at_an_abbreviation() -> None:
+    from indexer.search.snippets import lead_fragment, reading_pieces, sentence_ends
+
+    text = ("Сотрудники полиции ГУ МВД России по г. Москве задержали в 2019 г. подозреваемого "
+            "в краже картины, сообщил А. С. Петров. Второе предложение о другом деле.")
+    assert lead_fragment(text, size=100).endswith("сообщил А. С. Петров.")
+    assert not lead_fragment(text, size=60).endswith("г.")  # cut at a word, not at «г.»
+    ends = [text[:e].split()[-1] for e in sentence_ends(text, 0, len(text))]
+    assert ends == ["Петров.", "деле."]
+    long = "Первое предложение о бюджете города. " * 80  # one 2,960-character paragraph
+    pieces = reading_pieces(long, 0, len(long))
+    assert len(pieces) == 3 and all(long[hi - 1] == "." for _, hi in pieces)
+    assert all(hi - lo <= 1200 for lo, hi in pieces)

@@ -7,7 +7,9 @@ Copies the NG, RT and Meduza JSON Lines files into one archive file (about 9,000
 ``plain`` (--no-entities), ``cold`` (entities, empty cache), ``warm`` (entities, cache full).
 Prints articles/s, peak memory of the main process and of the largest worker, index size and
 CPU time per article (user + system, the main process and its workers: steadier than wall time
-on a shared machine).
+on a shared machine); then the reprint groups found and the seconds of the grouping pass at the
+end of the rebuild (the articles' MinHash sketches are made in the workers, inside the CPU
+time).
 """
 
 from __future__ import annotations
@@ -60,7 +62,8 @@ def run_one(archive: Path, index: Path, workers: int, entities: bool) -> dict:
     cpu = sum(r.ru_utime + r.ru_stime for r in (own, children))
     return {"articles": report.articles, "seconds": report.seconds, "rate": report.rate,
             "main_mb": own.ru_maxrss // 1024, "worker_mb": children.ru_maxrss // 1024,
-            "index_bytes": report.index_bytes, "cpu_ms": 1000 * cpu / max(report.articles, 1)}
+            "index_bytes": report.index_bytes, "cpu_ms": 1000 * cpu / max(report.articles, 1),
+            "groups": report.reprint_groups, "grouping_s": report.reprint_seconds}
 
 
 def main() -> int:
@@ -98,6 +101,8 @@ def main() -> int:
             print(f"{mode:<8}{r['rate']:>12.1f}{r['seconds']:>10.1f}{r['main_mb']:>10}"
                   f"{r['worker_mb']:>11}{r['index_bytes'] / 2**20:>10.1f}"
                   f"{r['index_bytes'] / raw:>11.2f}{r['cpu_ms']:>12.1f}", flush=True)
+            print(f"{'':<8}reprints: {r['groups']:,} groups; grouping pass "
+                  f"{r['grouping_s']:.2f} s", flush=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0

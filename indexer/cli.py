@@ -85,6 +85,8 @@ def print_report(report: BuildReport, verb: str) -> None:
         f"({report.rate:.0f} articles/s); index {report.index_bytes / 2**20:.1f} MB"
         + ("" if report.entities else "; entities off")
     )
+    if report.reprint_groups:
+        click.echo(f"reprints: {report.reprint_groups:,} groups of near-duplicate articles")
     if report.encodings:
         click.echo("encodings: " + ", ".join(f"{k} {v}" for k, v in report.encodings.items()))
     _print_problems(report, skipped=True)
@@ -209,7 +211,8 @@ def stats_command(index, as_json) -> None:
         click.echo(json.dumps(stats, ensure_ascii=False, indent=2))
         return
     click.echo(f"articles: {stats['articles']:,}")
-    click.echo(f"dates: {stats['date_min'] or '—'} … {stats['date_max'] or '—'}")
+    click.echo(f"dates: {stats['date_min'] or '—'} … {stats['date_max'] or '—'}; "
+               f"undated: {stats.get('undated', 0):,}")
     click.echo(f"index size: {stats['index_bytes'] / 2**20:.1f} MB; built {stats.get('built_at')}")
     if stats.get("build_seconds"):
         click.echo(f"build time: {stats['build_seconds']} s")

@@ -21,6 +21,12 @@ NBSP = "\u00a0"
 # Word forms used on the pages: (one, few, many), as in 1 статья, 2 статьи, 5 статей.
 ARTICLES = ("статья", "статьи", "статей")
 FOUND = ("Найдена", "Найдено", "Найдено")
+REPRINTS = ("перепечатка", "перепечатки", "перепечаток")
+VALUES = ("значение", "значения", "значений")
+PAGES = ("страница", "страницы", "страниц")
+UNDATED_ACC = ("статью без даты", "статьи без даты", "статей без даты")  # «не включает …»
+# The histogram's y axis: how many articles a bar counts.
+UNITS = {"year": "в год", "month": "в месяц", "day": "в день"}
 
 
 def plural_form(n: int) -> int:
@@ -73,6 +79,12 @@ def _parse(value: str | dt.date | None) -> dt.date | None:
         return dt.date.fromisoformat(value[:10])
     except ValueError:
         return None
+
+
+def dotted(value: str | dt.date | None) -> str:
+    """A date as typed here: «19.06.2019»; "" when missing or unreadable."""
+    day = _parse(value)
+    return f"{day.day:02d}.{day.month:02d}.{day.year:04d}" if day else ""
 
 
 def ru_date(value: str | dt.date | None) -> str:

@@ -1,15 +1,28 @@
-"""URLs of the pages, derived from a search request: every link keeps the whole state."""
+"""URLs of the pages, derived from a search request: every link keeps the whole state.
+
+A page's size stays linear in the number of filter values: the links (pages, sorts, histogram
+bars, articles) each carry the state once, and the many per-value controls (facet values,
+chips) are buttons of forms that carry the state once as hidden fields and name only their own
+change (``do=add:person:Собянин``); ``/search`` applies the change and redirects to the
+canonical URL, so every state still is a plain URL (a permalink).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 
 from flask import url_for
 
-from indexer.catalog import FACET_KINDS
+from indexer.catalog import BY_NAME, FACET_KINDS
 from indexer.search import SearchRequest, request_params
+
+# The changes a form button asks for: op:param:value. add/drop a value, exclude one or take
+# its exclusion back, and how a kind's values combine (mode:person:all or any).
+OPS = ("add", "drop", "not", "undo_not", "mode")
+BY_PARAM = {kind.param: kind for kind in FACET_KINDS}
 
 
 def query_string(params: Iterable[tuple[str, str]]) -> str:
@@ -17,8 +30,42 @@ def query_string(params: Iterable[tuple[str, str]]) -> str:
     return f"?{encoded}" if encoded else ""
 
 
+def action(op: str, field: str, value: str) -> str:
+    """The value of a ``do`` button: ``action("add", "persons", "Собянин")``."""
+    return f"{op}:{BY_NAME[field].param}:{value}"
+
+
+def apply_action(req: SearchRequest, do: str) -> SearchRequest | None:
+    """``req`` with the change a ``do`` button asks for (back to page 1); None when it is not
+    one."""
+    op, _, rest = do.partition(":")
+    param, _, value = rest.partition(":")
+    kind = BY_PARAM.get(param)
+    value = value.strip()
+    if op not in OPS or kind is None or not value:
+        return None
+    name = kind.name
+    values = [v for v in getattr(req, name) if v != value]
+    excluded = {k: list(v) for k, v in req.excluded.items()}
+    others = [v for v in excluded.get(name, []) if v != value]
+    match_all = [k for k in req.match_all if k != name]
+    if op == "add":
+        values.append(value)
+        excluded[name] = others
+    elif op == "not":
+        excluded[name] = [*others, value]
+    elif op == "undo_not":
+        excluded[name] = others
+    elif op == "mode":
+        values = list(getattr(req, name))
+        match_all += [name] if value == "all" else []
+    changes: dict[str, Any] = {name: values, "match_all": match_all, "page": 1,
+                               "excluded": {k: v for k, v in excluded.items() if v}}
+    return replace(req, **changes)
+
+
 class Links:
-    """URLs derived from one search request (toggle a facet, another page, drop a filter)."""
+    """URLs derived from one search request (another page, sort or period, an article)."""
 
     def __init__(self, req: SearchRequest) -> None:
         self.req = req
@@ -28,22 +75,30 @@ class Links:
         changes.setdefault("page", 1)
         return url_for("pages.search") + query_string(request_params(self.req, **changes))
 
+    def results(self) -> str:
+        """The very results page of the request (its page included): where «back» goes."""
+        return self.search(page=self.req.page)
+
     def has(self, field: str, value: str) -> bool:
         return value in getattr(self.req, field)
 
-    def toggle(self, field: str, value: str) -> str:
-        """Add ``value`` to the ``field`` filter, or remove it when already there."""
-        values = list(getattr(self.req, field))
-        values = [v for v in values if v != value] if value in values else [*values, value]
-        return self.search(**{field: values})
+    def excluded(self, field: str, value: str) -> bool:
+        return value in self.req.excluded.get(field, [])
 
     def add(self, field: str, value: str) -> str:
-        """Filter by ``value`` too (the link of an entity chip on a hit)."""
+        """The search narrowed by one more value (kept once)."""
         values = list(getattr(self.req, field))
         return self.search(**{field: values if value in values else [*values, value]})
 
     def period(self, date_from: str | None, date_to: str | None) -> str:
-        return self.search(date_from=date_from, date_to=date_to)
+        undated = self.req.undated if self.req.undated != "only" else ""
+        return self.search(date_from=date_from, date_to=date_to, undated=undated)
+
+    def undated(self, mode: str) -> str:
+        """The same search with undated articles left out (""), included or alone."""
+        if mode == "only":
+            return self.search(date_from=None, date_to=None, undated="only")
+        return self.search(undated=mode)
 
     def page(self, number: int) -> str:
         return self.search(page=number)
@@ -54,10 +109,29 @@ class Links:
     def without_filters(self) -> str:
         """Only the query and sort: every facet and date filter dropped."""
         empty: dict[str, Any] = {kind.name: [] for kind in FACET_KINDS}
-        return self.search(date_from=None, date_to=None, **empty)
+        return self.search(date_from=None, date_to=None, undated="", excluded={},
+                           match_all=[], **empty)
 
     def query(self, q: str) -> str:
         return self.search(q=q)
+
+    def article(self, article_id: str) -> str:
+        """An article page carrying the whole search (its page too), for highlighting and
+        for its way back to these very results."""
+        params = request_params(self.req)
+        return url_for("pages.article", id=article_id) + query_string(params)
+
+    def values(self, field: str, contains: str = "") -> str:
+        """Every value of one facet kind in these results («показать все»)."""
+        params = request_params(self.req, page=1)
+        if contains:
+            params.append(("fq", contains))
+        return url_for("pages.facet_values", kind=field) + query_string(params)
+
+    def state(self, *leave_out: str) -> list[tuple[str, str]]:
+        """The request as hidden form fields, without the parameters ``leave_out`` (and the
+        page: a form starts again at page 1)."""
+        return [(k, v) for k, v in request_params(self.req, page=1) if k not in leave_out]
 
     def twin(self, endpoint: str) -> str:
         """This search as JSON, Atom or CSV (the page parameter is kept)."""

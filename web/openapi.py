@@ -5,10 +5,18 @@ from __future__ import annotations
 from functools import cache
 
 from indexer.catalog import FACET_KINDS, SORT_NAMES
+from indexer.search.request import mode_param, not_param
 
 STR_LIST = {"type": "array", "items": {"type": "string"}}
 NULLABLE_STR = {"type": ["string", "null"]}
 VALUE_COUNTS = {"type": "array", "items": {"$ref": "#/components/schemas/ValueCount"}}
+NULLABLE_DATE = {"type": ["string", "null"], "format": "date"}
+REPRINT = {"type": "object", "additionalProperties": False,
+           "required": ["id", "title", "date", "source"],
+           "properties": {"id": {"type": "string"}, "title": {"type": "string"},
+                          "date": NULLABLE_DATE, "source": {"type": "string"},
+                          "this": {"type": "boolean",
+                                   "description": "the article asked for (Article only)"}}}
 
 
 def _obj(props: dict, required: list[str] | None = None, extra: bool = False) -> dict:
@@ -21,10 +29,9 @@ SCHEMAS = {
     "Error": _obj({"error": _obj({"code": {"type": "string"}, "message": {"type": "string"}})}),
     "ValueCount": _obj({"value": {"type": "string"}, "count": {"type": "integer", "minimum": 1}}),
     "DateBin": _obj({
-        "key": {"type": "string", "pattern": r"^\d{4}((-\d{2}(-\d{2})?)|(–\d{4}))?$",
-                "description": "YYYY, YYYY-MM or YYYY-MM-DD by the granularity; YYYY–YYYY "
-                               "(an en dash) for decades, centuries and millennia, where a "
-                               "result's dates span more than 200 years"},
+        "key": {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$",
+                "description": "YYYY, YYYY-MM or YYYY-MM-DD by the granularity (a bin of "
+                               "several years is keyed by its first; from and to say)"},
         "count": {"type": "integer", "minimum": 0},
         "from": {"type": "string", "format": "date"},
         "to": {"type": "string", "format": "date"},
@@ -43,20 +50,39 @@ SCHEMAS = {
         "persons": STR_LIST,
         "organisations": STR_LIST,
         "locations": STR_LIST,
+        "reprints": {"type": "array", "items": REPRINT,
+                     "description": "other results that reprint this article's story "
+                                    "(near-duplicate texts), earliest first; shown under it"},
+        "reprint_of": {**NULLABLE_STR, "description": "the id of the earliest article of "
+                       "the story when this one is a later reprint of it"},
     }),
     "Facets": _obj({
         "dates": {"type": "array", "items": {"$ref": "#/components/schemas/DateBin"}},
         **{kind.name: VALUE_COUNTS for kind in FACET_KINDS},
     }, required=[]),
+    "FacetTotals": _obj({kind.name: {"type": "integer", "minimum": 0} for kind in FACET_KINDS},
+                        required=[]),
     "SearchResponse": _obj({
         "query": {"type": "string"},
-        "total": {"type": "integer", "minimum": 0},
+        "total": {"type": "integer", "minimum": 0, "description": "matching articles"},
+        "entries": {"type": "integer", "minimum": 0,
+                    "description": "hits after the reprints of a story are grouped into one "
+                                   "(collapse=1): what the pages count"},
+        "pages": {"type": "integer", "minimum": 1},
+        "undated": {"type": "integer", "minimum": 0,
+                    "description": "undated articles among the results"},
+        "undated_left_out": {"type": "integer", "minimum": 0,
+                             "description": "undated articles the date range left out "
+                                            "(undated=include counts them in)"},
+        "date_granularity": {"type": ["string", "null"], "enum": ["day", "month", "year", None]},
         "page": {"type": "integer", "minimum": 1},
         "size": {"type": "integer", "minimum": 1, "maximum": 100},
         "took_ms": {"type": "number"},
         "suggestion": NULLABLE_STR,
         "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
         "facets": {"$ref": "#/components/schemas/Facets"},
+        "facet_totals": {"$ref": "#/components/schemas/FacetTotals",
+                         "description": "how many values of each kind the results hold"},
         "warnings": {**STR_LIST, "description": "parts of the query left out by the limits "
                      "on a request's work (words, nesting, phrase length, time)"},
     }),
@@ -75,6 +101,10 @@ SCHEMAS = {
         "persons": STR_LIST,
         "organisations": STR_LIST,
         "locations": STR_LIST,
+        "reprints": {"type": "array", "items": REPRINT,
+                     "description": "the group of near-duplicate texts (reprints of one "
+                                    "story) the article belongs to, earliest first, itself "
+                                    "included; empty when it has none"},
     }),
     "SimilarResponse": _obj({
         "id": {"type": "string"},
@@ -84,6 +114,8 @@ SCHEMAS = {
         "articles": {"type": "integer", "minimum": 0},
         "date_min": {"type": ["string", "null"], "format": "date"},
         "date_max": {"type": ["string", "null"], "format": "date"},
+        "undated": {"type": "integer", "minimum": 0},
+        "reprint_groups": {"type": "integer", "minimum": 0},
         "years": {"type": "array", "items": _obj({"key": {"type": "string"},
                                                   "count": {"type": "integer"}})},
         **{kind.name: VALUE_COUNTS for kind in FACET_KINDS},
@@ -105,7 +137,9 @@ def _param(name: str, schema: dict, description: str, repeat: bool = False) -> d
     return param
 
 
-DATE_PARAM = {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"}
+DATE_PARAM = {"type": "string",
+              "pattern": r"^(\d{4}(-\d{1,2}(-\d{1,2})?)?|(\d{1,2}[./])?\d{1,2}[./]\d{4})$"}
+DATE_FORMATS = "DD.MM.YYYY, MM.YYYY, YYYY, YYYY-MM or YYYY-MM-DD"
 SEARCH_PARAMS = [
     _param("q", {"type": "string", "maxLength": 1000},
            "the query: words (all required, any inflected form), OR, NOT / -word, (…), "
@@ -115,10 +149,24 @@ SEARCH_PARAMS = [
            "hits per page"),
     _param("sort", {"type": "string", "enum": list(SORT_NAMES), "default": "relevance"},
            "order of the hits"),
-    _param("from", DATE_PARAM, "first date (YYYY, YYYY-MM or YYYY-MM-DD)"),
-    _param("to", DATE_PARAM, "last date (YYYY, YYYY-MM or YYYY-MM-DD; the end of the period)"),
-    *(_param(kind.param, {"type": "string"}, f"{kind.name} filter (values ORed)", repeat=True)
-      for kind in FACET_KINDS),
+    _param("from", DATE_PARAM, f"first date ({DATE_FORMATS})"),
+    _param("to", DATE_PARAM, f"last date ({DATE_FORMATS}; the end of the period)"),
+    _param("undated", {"type": "string", "enum": ["", "include", "only"], "default": ""},
+           "with a date range, include: undated articles too; only: nothing but the undated "
+           "(from and to ignored)"),
+    *(p for kind in FACET_KINDS for p in (
+        _param(kind.param, {"type": "string"},
+               f"{kind.name} filter (any of the values, or all with {mode_param(kind.param)})",
+               repeat=True),
+        _param(mode_param(kind.param), {"type": "string", "enum": ["any", "all"],
+                                        "default": "any"},
+               f"all: every {kind.param} value must be there; any: one is enough"),
+        _param(not_param(kind.param), {"type": "string"},
+               f"{kind.name} that must not be there", repeat=True),
+    )),
+    _param("collapse", {"type": "string", "enum": ["0", "1"], "default": "1"},
+           "1: the reprints of a story (near-duplicate texts) are one hit, the others in its "
+           "reprints; 0: every article a hit of its own"),
     _param("facets", {"type": "string", "enum": ["0", "1"], "default": "1"},
            "0 to skip the facets"),
     _param("facet_size", {"type": "integer", "minimum": 1, "maximum": 200, "default": 15},

@@ -17,6 +17,7 @@ from whoosh.filedb.filestore import FileStorage
 from indexer.build.documents import articles_only, batches, entity_cache_path
 from indexer.build.lock import WriterLock
 from indexer.build.report import BuildError, BuildReport, Progress, folder_size, problems_path
+from indexer.build.reprints import Sketch, sketch_of, write_reprints
 from indexer.build.segments import SegmentWriting
 from indexer.build.workers import Workers
 from indexer.ingest import iter_archive
@@ -59,13 +60,16 @@ def rebuild(
                         progress(1)  # article by article: a caller may stop the build at any
 
             cache = entity_cache_path(index) if entities else None
-            segments = write_segments(ix, articles, workers, cache, done)
+            segments, sketches = write_segments(ix, articles, workers, cache, done)
             ix.writer(codec=MuragatCodec()).commit(
                 mergetype=lambda _writer, existing: existing + segments)
             for problem in read.problems:
                 report.note(problem)
             report.encodings = read.encodings
             _verify(partial, report.articles)
+            grouping = time.monotonic()
+            report.reprint_groups = write_reprints(partial, sketches)
+            report.reprint_seconds = time.monotonic() - grouping
             report.seconds = time.monotonic() - started
             report.index_bytes = folder_size(partial)
             (partial / generations.BUILD_INFO).write_text(json.dumps(report.to_json(), indent=2))
@@ -81,9 +85,9 @@ def rebuild(
 
 
 def write_segments(ix, articles: Iterable[Article], workers: int, cache: Path | None,
-                   progress: Progress) -> list:
+                   progress: Progress) -> tuple[list, list[Sketch]]:
     """Write the articles into new segments of ``ix`` (one per worker); returns them,
-    uncommitted."""
+    uncommitted, and the articles' sketches (for reprints)."""
     if cache is not None:
         from indexer.entities.cache import EntityCache
 
@@ -93,15 +97,17 @@ def write_segments(ix, articles: Iterable[Article], workers: int, cache: Path | 
         try:
             for batch in batches(articles):
                 pool.put(batch)
-            return pool.finish()
+            return pool.finish(), pool.sketches
         finally:
             pool.stop()
     writing = SegmentWriting(ix, cache)
+    sketches: list[Sketch] = []
     try:
         for batch in batches(articles):
             writing.add_batch(batch)
+            sketches += [sketch_of(s) for s in writing.take_shingled()]
             progress(len(batch))
-        return writing.finish()
+        return writing.finish(), sketches
     finally:
         gc.unfreeze()
 

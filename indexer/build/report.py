@@ -48,6 +48,8 @@ class BuildReport:
     stale_lock_pid: int | None = None
     removed_partials: int = 0
     merged_segments: int = 0
+    reprint_groups: int = 0  # groups of near-duplicate articles in the index
+    reprint_seconds: float = 0.0  # the grouping pass at the end of a rebuild
 
     @property
     def rate(self) -> float:
@@ -63,6 +65,7 @@ class BuildReport:
             "articles_per_second": round(self.rate, 1),
             "index_bytes": self.index_bytes,
             "entities": self.entities,
+            "reprint_groups": self.reprint_groups,
             "built_at": dt.datetime.now().isoformat(timespec="seconds"),
         }
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from whoosh.formats import Characters
 
 from indexer.build.documents import document
+from indexer.build.reprints import Shingled, shingle_article
 from indexer.records import Article
 from indexer.store.codec import MuragatCodec
 from indexer.store.segment_builder import SegmentBuilder
@@ -29,13 +30,16 @@ def analysed_fields(schema) -> tuple[str, ...]:
 
 class SegmentWriting:
     """Writes articles into one new segment of the index ``ix``; with an entity cache, with
-    their entities."""
+    their entities; with ``sketching``, keeps each article's shingles (for reprints) until they
+    are taken."""
 
-    def __init__(self, ix, entity_cache: Path | None) -> None:
+    def __init__(self, ix, entity_cache: Path | None, sketching: bool = True) -> None:
         self.ix = ix
         self.cache = entity_cache
         self.fields = analysed_fields(ix.schema)
         self.segments: list = []
+        self.sketching = sketching
+        self._shingled: list[Shingled] = []
         self._builder: SegmentBuilder | None = None
 
     def add_batch(self, batch: list[Article],
@@ -52,6 +56,9 @@ class SegmentWriting:
                 )
             analysed = {name: index_occurrences(doc[name]) for name in self.fields if name in doc}
             self._builder.add(doc, analysed)
+            if self.sketching and (found := shingle_article(
+                    article.id, article.text, article.date, article.title)) is not None:
+                self._shingled.append(found)
         budget = SEGMENT_POSTINGS if self.cache is None else SEGMENT_POSTINGS_WITH_ENTITIES
         if self._builder is not None and self._builder.postings >= budget:
             self._builder.spill()
@@ -59,6 +66,11 @@ class SegmentWriting:
         # the collector's sight they cost nothing, in it each full collection walked them all
         # (a third of the analysis time).
         gc.freeze()
+
+    def take_shingled(self) -> list[Shingled]:
+        """The shingles of the articles added since the last call."""
+        taken, self._shingled = self._shingled, []
+        return taken
 
     def _entities(self, batch: list[Article]) -> list[dict[str, list[str]] | None]:
         if self.cache is None:

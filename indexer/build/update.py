@@ -11,6 +11,7 @@ rewritten at the first update.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import time
 from collections.abc import Iterator
@@ -25,6 +26,7 @@ from indexer.build.documents import articles_only, batches, entity_cache_path, s
 from indexer.build.lock import WriterLock
 from indexer.build.rebuild import write_segments
 from indexer.build.report import BuildError, BuildReport, Progress, folder_size, problems_path
+from indexer.build.reprints import Sketch, kept_sketches, sketch_article, write_reprints
 from indexer.build.segments import SegmentWriting
 from indexer.ingest import iter_archive
 from indexer.records import Article, ReadReport
@@ -154,15 +156,41 @@ def _write(ix, changed: list[Article], gone: list[str], workers: int, cache: Pat
         for article in changed:
             writer.delete_by_term("id", article.id)
         parallel = workers if len(changed) >= PARALLEL_FROM else 1
-        new = write_segments(ix, changed, parallel, cache, lambda _n: None) if changed else []
+        new, sketches = (write_segments(ix, changed, parallel, cache, lambda _n: None)
+                         if changed else ([], []))
         kept, small = _to_merge(ix, list(writer.segments), len(new))
         merged = _rewrite(ix, small) if small else []
         report.merged_segments = len(small)
         final = kept + new + merged
+        # Written before the commit: a reader of the new generation finds its groups (one of
+        # the old generation that opens meanwhile skips the ids it does not hold).
+        dropped = set(gone) | {a.id for a in changed}
+        report.reprint_groups = write_reprints(
+            Path(ix.storage.folder), _all_sketches(ix, dropped, sketches))
         writer.commit(mergetype=lambda _writer, _existing: final)
     except BaseException:
         writer.cancel()
         raise
+
+
+def _all_sketches(ix, dropped: set[str], new: list[Sketch]) -> list[Sketch]:
+    """The sketches of every article after the update: the build's own but those of
+    ``dropped`` ids, and the ``new`` ones. An index built before reprints were grouped has
+    none: its articles are sketched once, from the text it stores."""
+    old = kept_sketches(Path(ix.storage.folder), dropped)
+    if old is None:
+        old = []
+        with ix.searcher() as searcher:
+            for fields in searcher.all_stored_fields():
+                if fields["id"] in dropped:
+                    continue
+                date = fields.get("date") or None
+                found = sketch_article(fields["id"], fields.get("body", ""),
+                                       dt.date.fromisoformat(date) if date else None,
+                                       fields.get("title", ""))
+                if found is not None:
+                    old.append(found)
+    return old + new
 
 
 def _to_merge(ix, segments: list, added: int) -> tuple[list, list]:
@@ -182,7 +210,7 @@ def _to_merge(ix, segments: list, added: int) -> tuple[list, list]:
 def _rewrite(ix, segments: list) -> list:
     """The live documents of ``segments`` written again into one new segment, from their
     stored fields (and the stamp column), entities included."""
-    writing = SegmentWriting(ix, None)
+    writing = SegmentWriting(ix, None, sketching=False)  # the sketches are kept by id
     for segment in segments:
         reader = SegmentReader(ix.storage, ix.schema, segment)
         try:

@@ -9,18 +9,20 @@ import traceback
 from pathlib import Path
 
 from indexer.build.report import BuildError, Progress
+from indexer.build.reprints import Sketch, sketch_of
 from indexer.build.segments import SegmentWriting
 from indexer.records import Article
 
 
 def segment_worker(ix, cache: Path | None, jobs, results) -> None:
     """A worker process: analyses (and finds the entities of) batches from ``jobs`` into its
-    own segments; reports each batch done, then its segments, on ``results``."""
+    own segments; reports each batch done with its articles' shingles, then its segments, on
+    ``results``."""
     try:
         writing = SegmentWriting(ix, cache)
         while (batch := jobs.get()) is not None:
             writing.add_batch(batch)
-            results.put(("done", len(batch)))
+            results.put(("done", (len(batch), writing.take_shingled())))
         results.put(("segments", writing.finish()))
     except BaseException as err:
         # The one-line reason for the summary, the traceback for whoever debugs it.
@@ -36,6 +38,7 @@ class Workers:
         self.results = ctx.Queue()
         self.progress = progress
         self.segments: list = []
+        self.sketches: list[Sketch] = []
         self.running = workers
         self.procs = [
             ctx.Process(target=segment_worker, args=(ix, cache, self.jobs, self.results),
@@ -67,7 +70,9 @@ class Workers:
                     return
                 continue
             if kind == "done":
-                self.progress(value)
+                count, shingled = value
+                self.sketches += [sketch_of(s) for s in shingled]  # MinHash: here, not there
+                self.progress(count)
             elif kind == "segments":
                 self.segments += value
                 self.running -= 1

@@ -1,6 +1,7 @@
 """The native article format: optional leading white space, header lines ``date YYYY-MM-DD``
 (the text may follow on the same line), ``title …``, ``source …``, ``url …``, ``topic …``, then
-the text with paragraphs separated by blank lines."""
+the text with paragraphs separated by blank lines. Without a ``date`` header, a first line of
+the text that is nothing but a date («11 марта 2014 года», «11.03.2014») is the date."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import hashlib
 import re
 from collections.abc import Iterator
 
-from indexer.ingest.dates import article_date
+from indexer.ingest.dates import article_date, date_line
 from indexer.ingest.leads import derive_source, derive_title
 from indexer.records import Article, Problem
 
@@ -22,6 +23,11 @@ def parse_native(text: str, rel: str) -> Iterator[Article | Problem]:
     headers, body_start, i = _headers(lines)
     body = "\n".join(body_start + lines[i:]).strip()
     body = re.sub(r"[ \t]+\n", "\n", body)
+    if "date" not in headers:
+        first, _, rest = body.partition("\n")
+        found = date_line(first)
+        if found is not None:
+            headers["date"], body = found.isoformat(), rest.strip()
     if not body:
         yield Problem(rel, "no article text")
         return

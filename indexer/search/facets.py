@@ -7,20 +7,20 @@ import datetime as dt
 
 import numpy as np
 
-from indexer.search.days import EPOCH
+from indexer.search.days import EPOCH, to_days
 from indexer.search.facet_arrays import Facet
 
-# Results spanning more than this many days are counted by year, else by month when they
-# span more than DAYS_BY_MONTH days, else by day.
-DAYS_BY_YEAR = 3 * 365
-DAYS_BY_MONTH = 62
-MAX_BUCKETS = 200
-SPANS = ((1, "year"), (10, "decade"), (100, "century"), (1000, "millennium"))
+# At most this many bars in the date histogram, so that each is at least 12 px wide on a phone:
+# a month by days, 31 months by months, else years (grouped by 2, 5, 10 … past 31 years).
+MAX_BINS = 31
+YEAR_STEPS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
 
 
-def top_values(facet: Facet, mask: np.ndarray, size: int) -> list[dict]:
-    """The ``size`` most frequent values among the documents in ``mask``: [{"value","count"}]."""
-    counts = facet.counts(mask)
+def top_values(facet: Facet, mask: np.ndarray, size: int,
+               counts: np.ndarray | None = None) -> list[dict]:
+    """The ``size`` most frequent values among the documents in ``mask`` (or of ``counts``
+    already made): [{"value","count"}]."""
+    counts = facet.counts(mask) if counts is None else counts
     nonzero = np.flatnonzero(counts)
     if len(nonzero) > size:
         part = np.argpartition(-counts[nonzero], size - 1)[:size]
@@ -32,54 +32,68 @@ def top_values(facet: Facet, mask: np.ndarray, size: int) -> list[dict]:
     return [{"value": facet.values[i], "count": int(counts[i])} for i in ranked]
 
 
-def date_histogram(days: np.ndarray) -> tuple[str | None, list[dict]]:
-    """Counts of the dates (days since 1970-01-01) by year, month or day, every bin from the
-    first to the last (empty ones with 0): (granularity, [{"key","count","from","to"}]).
-    At most ``MAX_BUCKETS`` bins, whatever the dates (years 1 and 9999 in one result made
-    9,999): past that, only the years that hold articles, else decades, centuries."""
+def _day(days: int) -> dt.date:
+    return EPOCH + dt.timedelta(days=days)
+
+
+def one_period(date_from: str | None, date_to: str | None) -> tuple[int, int] | None:
+    """The range of a filter that is exactly one calendar month or year (a histogram
+    drill-down), as days; else None."""
+    if not date_from or not date_to:
+        return None
+    start, end = dt.date.fromisoformat(date_from), dt.date.fromisoformat(date_to)
+    if start.day != 1 or start.year != end.year:
+        return None
+    month_end = end.day == calendar.monthrange(end.year, end.month)[1]
+    whole_month = start.month == end.month and month_end
+    whole_year = (start.month, end.month, end.day) == (1, 12, 31)
+    return (to_days(start), to_days(end)) if whole_month or whole_year else None
+
+
+def date_histogram(days: np.ndarray, period: tuple[int, int] | None = None
+                   ) -> tuple[str | None, list[dict]]:
+    """Counts of the dates (days since 1970-01-01) by day, month or year, every bin from the
+    first to the last (empty ones with 0), at most ``MAX_BINS``: (granularity,
+    [{"key","count","from","to"}]). ``period`` (a filter of one month or year) is shown whole."""
     if not len(days):
         return None, []
     lo, hi = int(days.min()), int(days.max())
-    d = days.astype("datetime64[D]")
-    if hi - lo > DAYS_BY_YEAR:
-        years = d.astype("datetime64[Y]").astype(np.int64) + 1970
-        return _by_years(years)
-    if hi - lo > DAYS_BY_MONTH:
-        months = d.astype("datetime64[M]").astype(np.int64)
-        first = int(months.min())
-        counts = np.bincount(months - first)
+    if period is not None:
+        lo, hi = min(lo, period[0]), max(hi, period[1])
+    first, last = _day(lo), _day(hi)
+    months = (last.year - first.year) * 12 + last.month - first.month + 1
+    if hi - lo + 1 <= MAX_BINS:
+        counts = np.bincount(days - lo, minlength=hi - lo + 1)
+        return "day", [_bin(_day(lo + i), _day(lo + i), c) for i, c in enumerate(counts)]
+    if months <= MAX_BINS:
+        d = days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+        base = (first.year - 1970) * 12 + first.month - 1
+        counts = np.bincount(d - base, minlength=months)
         out = []
         for i, c in enumerate(counts):
-            year, month = divmod(first + i, 12)
-            year += 1970
-            last = calendar.monthrange(year, month + 1)[1]
-            key = f"{year:04d}-{month + 1:02d}"
-            out.append({"key": key, "count": int(c), "from": f"{key}-01", "to": f"{key}-{last}"})
+            year, month = divmod(base + i, 12)
+            start = dt.date(year + 1970, month + 1, 1)
+            end = start.replace(day=calendar.monthrange(start.year, start.month)[1])
+            out.append(_bin(start, end, c, start.isoformat()[:7]))
         return "month", out
-    counts = np.bincount(days - lo)
+    return "year", _years(days, first.year, last.year)
+
+
+def _years(days: np.ndarray, first: int, last: int) -> list[dict]:
+    """Bins of one year, or of 2, 5, 10 … years (aligned on multiples of the step) when there
+    are more than ``MAX_BINS`` years."""
+    step = next(s for s in YEAR_STEPS if last // s - first // s + 1 <= MAX_BINS)
+    years = days.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970
+    start = first // step * step
+    counts = np.bincount((years - start) // step, minlength=(last - start) // step + 1)
     out = []
     for i, c in enumerate(counts):
-        day = (EPOCH + dt.timedelta(days=lo + i)).isoformat()
-        out.append({"key": day, "count": int(c), "from": day, "to": day})
-    return "day", out
+        y0 = start + i * step
+        y1 = min(y0 + step - 1, dt.MAXYEAR)
+        out.append(_bin(dt.date(max(y0, 1), 1, 1), dt.date(y1, 12, 31), c, f"{max(y0, 1):04d}"))
+    return out
 
 
-def _by_years(years: np.ndarray) -> tuple[str, list[dict]]:
-    """Year bins: every year from the first to the last when they are few enough, else the
-    years that hold articles, else spans of 10, 100 or 1,000 years that hold articles."""
-    first = int(years.min())
-    if int(years.max()) - first < MAX_BUCKETS:
-        counts = np.bincount(years - first)
-        return "year", [_years(first + i, first + i, int(c)) for i, c in enumerate(counts)]
-    for step, name in SPANS:
-        starts, counts = np.unique(years // step * step, return_counts=True)
-        if len(starts) <= MAX_BUCKETS:
-            return name, [_years(int(y), int(y) + step - 1, int(c))
-                          for y, c in zip(starts, counts, strict=True)]
-    raise AssertionError("dates span more than 9,999 years")  # years are 1–9999
-
-
-def _years(start: int, end: int, count: int) -> dict:
-    start, end = max(start, 1), min(end, 9999)
-    key = f"{start:04d}" if start == end else f"{start:04d}–{end:04d}"
-    return {"key": key, "count": count, "from": f"{start:04d}-01-01", "to": f"{end:04d}-12-31"}
+def _bin(start: dt.date, end: dt.date, count, key: str | None = None) -> dict:
+    return {"key": key or start.isoformat(), "count": int(count), "from": start.isoformat(),
+            "to": end.isoformat()}

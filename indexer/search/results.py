@@ -24,6 +24,10 @@ class Hit:
     persons: list[str]
     organisations: list[str]
     locations: list[str]
+    # Other articles of the results that reprint this one's story (id, title, date, source),
+    # earliest first; shown under it instead of as hits of their own.
+    reprints: list[dict] = field(default_factory=list)
+    reprint_of: str | None = None  # the earliest article of its story, when this is a reprint
 
     def to_json(self) -> dict:
         data = asdict(self)
@@ -43,18 +47,29 @@ class SearchResult:
     facets: dict[str, list[dict]]
     date_granularity: str | None
     warnings: list[str] = field(default_factory=list)  # parts of the request left out
+    entries: int = 0  # hits after reprints are grouped: what the pages are counted in
+    pages: int = 1
+    undated: int = 0  # undated articles among the results
+    undated_left_out: int = 0  # undated articles the date range left out
+    facet_totals: dict[str, int] = field(default_factory=dict)  # kind → values in the results
 
     def to_json(self) -> dict:
         """The /api/search response."""
         return {
             "query": self.query,
             "total": self.total,
+            "entries": self.entries,
+            "pages": self.pages,
+            "undated": self.undated,
+            "undated_left_out": self.undated_left_out,
+            "date_granularity": self.date_granularity,
             "page": self.page,
             "size": self.size,
             "took_ms": self.took_ms,
             "suggestion": self.suggestion,
             "hits": [h.to_json() for h in self.hits],
             "facets": self.facets,
+            "facet_totals": self.facet_totals,
             "warnings": self.warnings,
         }
 

@@ -3,19 +3,21 @@ the archive's statistics over the live index, whichever version is live. Thread-
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections import Counter
 from pathlib import Path
 
 import numpy as np
 
-from indexer.catalog import ENTITY_FIELDS
+from indexer.catalog import BY_NAME, ENTITY_FIELDS
 from indexer.search.days import to_iso
 from indexer.search.execute import Search, by_date
 from indexer.search.facets import top_values
 from indexer.search.matching import highlight_words
 from indexer.search.occurrences import spans
 from indexer.search.query import parse
+from indexer.search.reprints import reprint_ref
 from indexer.search.request import SearchRequest
 from indexer.search.results import Hit, SearchResult, build_hit
 from indexer.search.similar import similar_scores
@@ -47,6 +49,15 @@ class Searcher:
         result.took_ms = round((time.perf_counter() - started) * 1000, 2)
         return result
 
+    def values(self, req: SearchRequest, kind: str, contains: str = "", limit: int = 500
+               ) -> tuple[list[dict], int]:
+        """Every value of the facet ``kind`` («persons») in the results of ``req`` whose name
+        contains ``contains``, most frequent first, at most ``limit``; and how many there
+        are."""
+        view = self._current()
+        with reading(view):
+            return Search(view, req).values(BY_NAME[kind].field, contains, limit)
+
     def article(self, id: str, q: str = "") -> dict | None:
         """An article with the words of ``q`` highlighted; None when there is no such one."""
         view = self._current()
@@ -58,6 +69,7 @@ class Searcher:
             words = highlight_words(parse(q)) if q else []
             text = stored.get("body", "")
             data = build_hit(view, docnum, 0.0, words, stored, snippet=False)
+            group = [int(d) for d in view.reprints.of(docnum)]
             return {
                 "id": data.id,
                 "title": data.title,
@@ -72,6 +84,8 @@ class Searcher:
                 "persons": data.persons,
                 "organisations": data.organisations,
                 "locations": data.locations,
+                # The group of reprints of the same story, earliest first (itself included).
+                "reprints": [dict(reprint_ref(view, d), this=d == docnum) for d in group],
             }
 
     def similar(self, id: str, limit: int = 5) -> list[Hit] | None:
@@ -82,6 +96,7 @@ class Searcher:
             if docnum is None:
                 return None
             score = similar_scores(view, docnum)
+            score[view.reprints.of(docnum)] = 0  # its reprints are listed apart
             top = np.argsort(-score, kind="stable")[:limit]
             return [build_hit(view, int(d), float(score[d]), []) for d in top if score[d] > 0]
 
@@ -90,6 +105,25 @@ class Searcher:
         with reading(view):
             order = by_date(view, np.flatnonzero(view.alive), newest=True)[:limit]
             return [build_hit(view, int(d), 0.0, []) for d in order]
+
+    def indexed_at(self, ids: list[str]) -> dict[str, str]:
+        """When each article was written into the index (its segment's file time, ISO UTC):
+        the date an undated article is given in a feed."""
+        view = self._current()
+        out: dict[str, str] = {}
+        with reading(view):
+            times = []
+            for leaf, base in view.leaves:
+                seg = view.build / f"{view.ix.indexname}_{leaf.segment().segid}.seg"
+                stamp = dt.datetime.fromtimestamp(seg.stat().st_mtime, dt.UTC)
+                times.append((base, base + leaf.doc_count_all(),
+                              stamp.isoformat(timespec="seconds").replace("+00:00", "Z")))
+            for article_id in ids:
+                docnum = view.docnum_of.get(article_id)
+                found = [t for lo, hi, t in times if docnum is not None and lo <= docnum < hi]
+                if found:
+                    out[article_id] = found[0]
+        return out
 
     def stats(self) -> dict:
         """The archive in numbers: articles, dates, years, sources, top entities, the index."""
@@ -103,6 +137,8 @@ class Searcher:
             year_counts = Counter(years.tolist())
             stats = {
                 "articles": view.doc_count,
+                "undated": int(view.alive.sum()) - len(dated),
+                "reprint_groups": len(view.reprints.members),
                 "date_min": to_iso(int(dated.min())) if len(dated) else None,
                 "date_max": to_iso(int(dated.max())) if len(dated) else None,
                 "years": [{"key": str(y), "count": c} for y, c in sorted(year_counts.items())],

@@ -14,8 +14,51 @@ from indexer.ingest.leads import lead
 FRAGMENT = 200
 FRAGMENTS = 3
 ELLIPSIS = "…"
+# A sentence ends at . ! ? … (and closing quotes or brackets) before white space, or at a line
+# break; but not at the full stop of an abbreviation («по г. Алматы», «в 2019 г. было», «т. е.»)
+# or an initial («А. С. Пушкин»), nor before a lower-case word.
 _SENTENCE_END = re.compile(r"[.!?…](?:[»\"')\]]*)(?=\s|$)|\n")
+ABBREVIATIONS = frozenset((
+    "гг", "вв", "ул", "пр", "просп", "пер", "им", "др", "пр", "ст", "см", "стр", "рис", "тыс",
+    "млн", "млрд", "трлн", "руб", "коп", "долл", "обл", "р-н", "пос", "дер", "чел", "км", "акад",
+    "проф", "доц", "зам", "ген", "англ", "нем", "франц", "лат", "каз", "рус", "ок", "мин",
+    "сек", "напр", "тел", "бульв", "кв", "корп", "ред", "изд",
+))
+
+
+def _ends_sentence(text: str, m: re.Match) -> bool:
+    dot = m.start()
+    if text[dot] != ".":
+        return True
+    start = dot
+    while start > 0 and dot - start < 8 and text[start - 1].isalpha():
+        start -= 1
+    word = text[start:dot]
+    if len(word) == 1 or word.lower() in ABBREVIATIONS:
+        return False
+    after, n = m.end(), len(text)
+    while after < n and text[after].isspace():
+        after += 1
+    return not (after < n and (text[after].islower() or text[after].isdigit()))
+
+
+def sentence_ends(text: str, lo: int, hi: int) -> list[int]:
+    """Where sentences end in ``text[lo:hi]`` (the offsets just past their last mark)."""
+    return [m.end() for m in _SENTENCE_END.finditer(text, lo, hi) if _ends_sentence(text, m)]
+
+
+def _first_end(text: str, lo: int, hi: int) -> int | None:
+    return next((m.end() for m in _SENTENCE_END.finditer(text, lo, hi)
+                 if _ends_sentence(text, m)), None)
+
+
+def _last_end(text: str, lo: int, hi: int) -> int | None:
+    found = list(_SENTENCE_END.finditer(text, lo, hi))
+    return next((m.end() for m in reversed(found) if _ends_sentence(text, m)), None)
+
+
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+READING_PARAGRAPH = 1200  # characters: a longer paragraph is shown as pieces of sentences
 
 Span = tuple[int, int]
 
@@ -62,18 +105,18 @@ def _expand(text: str, first: int, last: int, size: int) -> tuple[int, int, bool
     returns (lo, hi, cut at the start, cut at the end)."""
     room = max(0, size - (last - first))
     lo = max(0, first - room // 3)
-    ends = [m.end() for m in _SENTENCE_END.finditer(text, max(0, first - room), first)]
-    if ends and first - ends[-1] <= room:
-        lo, cut_lo = ends[-1], False
+    end = _last_end(text, max(0, first - room), first)
+    if end is not None and first - end <= room:
+        lo, cut_lo = end, False
     elif lo == 0:
         cut_lo = False
     else:
         space = text.find(" ", lo, first)
         lo, cut_lo = (space + 1 if space >= 0 else lo), True
     hi_limit = lo + max(size, last - lo)
-    m = _SENTENCE_END.search(text, last, min(len(text), hi_limit + 40))
-    if m:
-        return lo, m.end(), cut_lo, False
+    end = _first_end(text, last, min(len(text), hi_limit + 40))
+    if end is not None:
+        return lo, end, cut_lo, False
     if hi_limit >= len(text):
         return lo, len(text), cut_lo, False
     space = text.rfind(" ", last, hi_limit)
@@ -105,20 +148,38 @@ def lead_fragment(text: str, size: int = FRAGMENT) -> str:
     first = lead(text)
     if len(first) <= size + 40:
         return escape(" ".join(first.split()), quote=False)
-    m = _SENTENCE_END.search(first, size // 2, size + 40)
-    if m:
-        return escape(" ".join(first[: m.end()].split()), quote=False)
+    end = _first_end(first, size // 2, size + 40)
+    if end is not None:
+        return escape(" ".join(first[:end].split()), quote=False)
     cut = first.rfind(" ", 0, size)
     return escape(" ".join(first[: cut if cut > 0 else size].split()), quote=False) + ELLIPSIS
 
 
+def reading_pieces(text: str, lo: int, hi: int, size: int = READING_PARAGRAPH
+                   ) -> list[tuple[int, int]]:
+    """``text[lo:hi]`` (a paragraph) as pieces of whole sentences of about ``size // 2`` to
+    ``size`` characters, so that a 10,000-character paragraph reads as several."""
+    pieces = []
+    while hi - lo > size:
+        end = _last_end(text, lo + size // 2, lo + size)
+        if end is None:
+            break
+        pieces.append((lo, end))
+        lo = end
+        while lo < hi and text[lo].isspace():
+            lo += 1
+    return [*pieces, (lo, hi)] if lo < hi else pieces
+
+
 def body_html(text: str, spans: list[Span]) -> str:
-    """The whole text as escaped ``<p>`` paragraphs with the spans marked."""
+    """The whole text as escaped ``<p>`` paragraphs (a long one cut into pieces of whole
+    sentences) with the spans marked."""
     out = []
     pos = 0
     for m in [*_PARAGRAPH_BREAK.finditer(text), None]:
         end = m.start() if m else len(text)
         if text[pos:end].strip():
-            out.append("<p>" + mark(text, spans, pos, end) + "</p>")
+            out += ["<p>" + mark(text, spans, lo, hi) + "</p>"
+                    for lo, hi in reading_pieces(text, pos, end)]
         pos = m.end() if m else end
     return "\n".join(out)

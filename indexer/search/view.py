@@ -22,6 +22,7 @@ from indexer.catalog import ENTITY_FIELDS
 from indexer.search.days import NO_DATE, to_days
 from indexer.search.facet_arrays import Facet, column_facet, entity_facet, segment_values
 from indexer.search.postings import Postings, read_postings
+from indexer.search.reprints import load_reprints
 from indexer.store.facets_file import read_facets
 from indexer.store.generations import BUILD_INFO
 from indexer.store.posting_arrays import SegmentArrays
@@ -59,6 +60,7 @@ class IndexView:
         self._read_columns()
         self._read_lengths()
         self.facets = self._facets()
+        self.reprints = load_reprints(build, self.docnum_of, self.n)
         info = build / BUILD_INFO
         self.build_info = json.loads(info.read_text()) if info.exists() else {}
 

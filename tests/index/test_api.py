@@ -45,8 +45,10 @@ def test_openapi_document(openapi: dict) -> None:
                                      "/api/openapi.json"}
     Draft202012Validator.check_schema({"$defs": openapi["components"]["schemas"]})
     names = [p["name"] for p in openapi["paths"]["/api/search"]["get"]["parameters"]]
-    assert names == ["q", "page", "size", "sort", "from", "to", "person", "org", "loc",
-                     "source", "facets", "facet_size"]
+    assert names == ["q", "page", "size", "sort", "from", "to", "undated",
+                     "person", "person_mode", "not_person", "org", "org_mode", "not_org",
+                     "loc", "loc_mode", "not_loc", "source", "source_mode", "not_source",
+                     "collapse", "facets", "facet_size"]
 
 
 @pytest.mark.parametrize("query", [

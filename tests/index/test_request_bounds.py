@@ -89,7 +89,8 @@ def test_past_the_time_budget_hits_facets_and_suggestions_are_left_out(
 def test_the_csv_export_is_one_search_with_one_budget(client,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     """The export ran a search per 100 rows, each with its own time budget (3.1 s for a
-    hostile query): now one search, cut and said like any other."""
+    hostile query): now one search; past its budget the rows come without snippets, and
+    the header says so."""
     query = {"q": "Москва OR Казахстан"}
     total = client.get("/api/search", query_string=query).get_json()["total"]
     full = client.get("/search.csv", query_string=query)
@@ -97,6 +98,8 @@ def test_the_csv_export_is_one_search_with_one_budget(client,
     assert len(rows) - 1 == total > 10 and "X-Muragat-Warnings" not in full.headers
     monkeypatch.setattr(execute, "REQUEST_BUDGET", 0.0)
     cut = client.get("/search.csv", query_string=query)
-    rows = list(csv.reader(io.StringIO(cut.data.decode("utf-8-sig"))))
-    assert len(rows) == 2  # the header and the first hit
-    assert "only the first 1 results are listed" in cut.headers["X-Muragat-Warnings"]
+    rows = list(csv.reader(io.StringIO(cut.data.decode("utf-8-sig")), delimiter=";"))
+    assert len(rows) - 1 == total  # every row, only the first with its snippet
+    snippet = rows[0].index("snippet")
+    assert rows[1][snippet] and not any(row[snippet] for row in rows[2:])
+    assert "snippets only for the first 1 results" in cut.headers["X-Muragat-Warnings"]

@@ -168,3 +168,40 @@ def test_checksum_changes_with_content(tmp_path: Path) -> None:
     assert read(tmp_path)[0][0].checksum == before
     path.write_text("date 2020-01-02\n\nСтатья.", encoding="utf-8")
     assert read(tmp_path)[0][0].checksum != before
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("11 марта 2014 года", dt.date(2014, 3, 11)),
+    ("11 марта 2014 г.", dt.date(2014, 3, 11)),
+    ("Вторник, 11 Марта 2014", dt.date(2014, 3, 11)),
+    ("11.03.2014", dt.date(2014, 3, 11)),
+    ("1.3.2014 года.", dt.date(2014, 3, 1)),
+    ("2014-03-11", dt.date(2014, 3, 11)),
+])
+def test_a_leading_russian_date_line_is_the_date(tmp_path: Path, line: str,
+                                                  expected: dt.date) -> None:
+    write(tmp_path / "wiki" / "a.txt", f"title Заголовок\n\n{line}\n\nПарламент принял закон.")
+    (article,), problems, _ = read(tmp_path)
+    assert problems == []
+    assert article.date == expected
+    assert article.text == "Парламент принял закон."  # the date line is not text
+
+
+@pytest.mark.parametrize("text", [
+    "31 февраля 2014 года\n\nПарламент принял закон.",  # not a real date
+    "11 марта 2014 года парламент принял закон.",  # a date in a sentence, not a line of its own
+    "Парламент принял закон.\n\n11 марта 2014 года",  # not the first line
+    "11 марта\n\nПарламент принял закон.",  # no year
+])
+def test_other_dates_in_the_text_are_not_the_date(tmp_path: Path, text: str) -> None:
+    write(tmp_path / "a.txt", f"title Заголовок\n\n{text}")
+    (article,), problems, _ = read(tmp_path)
+    assert article.date is None
+    assert [p.reason for p in problems] == ["no date: indexed undated"]
+
+
+def test_a_date_header_wins_over_a_date_line(tmp_path: Path) -> None:
+    write(tmp_path / "a.txt", "date 2020-01-02\n\n11 марта 2014 года\n\nПарламент принял закон.")
+    (article,), _, _ = read(tmp_path)
+    assert article.date == dt.date(2020, 1, 2)
+    assert article.text.startswith("11 марта 2014 года")

@@ -151,8 +151,8 @@ def _check(response: TestResponse, url: str, own_markup: set[str], payloads: lis
     elif response.mimetype == "application/atom+xml":
         ET.fromstring(response.data)  # well-formed, whatever the query held
     elif response.mimetype == "text/csv":
-        rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
-        assert rows[0][0] == "id"
+        rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff")), delimiter=";"))
+        assert rows[0][0] == "permalink"
         assert all(len(row) == len(rows[0]) for row in rows), url
     else:
         assert status in (302, 304), (status, response.mimetype, url)

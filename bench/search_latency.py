@@ -7,13 +7,15 @@ Builds the index once into bench/out/index (reused when present), then times a f
 queries — single words, 2–4 word queries, phrases, with and without filters — each with 10
 snippets and all facets: in-process (``Searcher.search``) and through the endpoint (Flask test
 client, ``GET /api/search``). Prints p50 / p95 / max per round; round 1 starts cold (fresh
-searcher, empty postings cache). Skips with a message when ../shared/corpora is absent.
+searcher, empty postings cache). Skips with a message when ../shared/corpora is absent
+(``MURAGAT_CORPORA`` names another folder, e.g. from a git worktree elsewhere).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import sys
 import time
@@ -23,7 +25,7 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-CORPORA = ROOT.parent / "shared" / "corpora"
+CORPORA = Path(os.environ.get("MURAGAT_CORPORA") or ROOT.parent / "shared" / "corpora")
 FILES = {
     "ng.jsonl": CORPORA / "ng_rt_kw_eval" / "ng.jsonl",
     "rt.jsonl.gz": CORPORA / "ng_rt_kw_eval" / "rt.jsonl.gz",

@@ -321,7 +321,7 @@ class Score:
 
     queries: int
     mrr: float  # MRR@10
-    zero: float  # share of queries with no result
+    zero: float  # share of queries with nothing on the page (no full match, no partial one)
     suggested: float  # share of queries given a suggestion
     followed: float  # MRR@10 when a query's suggestion is searched instead of it
     cut: int  # queries whose evaluation or re-ranking the time limit cut short
@@ -350,7 +350,7 @@ def score(searcher, items: list[Item], kind: str) -> Score:
         rr, result = rank(searcher, query, same)
         seconds += time.perf_counter() - started
         total += rr
-        zero += result.total == 0
+        zero += not result.hits  # no full match and no partial one
         cut += any(w.startswith("time limit") for w in result.warnings)
         if result.suggestion:
             suggested += 1

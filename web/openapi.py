@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 from indexer.catalog import FACET_KINDS, SORT_NAMES
+from indexer.search.rewrite import REASONS
 
 STR_LIST = {"type": "array", "items": {"type": "string"}}
 NULLABLE_STR = {"type": ["string", "null"]}
@@ -41,18 +42,37 @@ SCHEMAS = {
         "persons": STR_LIST,
         "organisations": STR_LIST,
         "locations": STR_LIST,
+        "missing": {**STR_LIST, "description": "the query words this article lacks: empty for "
+                    "a full match; for a partial match (after every full match), one word, "
+                    "or two of a query of five words or more"},
+    }),
+    "Correction": _obj({
+        "from": {"type": "string", "description": "as typed"},
+        "to": {"type": "string", "description": "what was searched instead (typo, layout, "
+               "transliteration) or as well (abbreviation: another name of the same thing)"},
+        "reason": {"type": "string", "enum": list(REASONS)},
     }),
     "Facets": _obj({
         "dates": {"type": "array", "items": {"$ref": "#/components/schemas/DateBin"}},
         **{kind.name: VALUE_COUNTS for kind in FACET_KINDS},
     }, required=[]),
     "SearchResponse": _obj({
-        "query": {"type": "string"},
-        "total": {"type": "integer", "minimum": 0},
+        "query": {"type": "string", "description": "the query as typed"},
+        "corrected_query": {**NULLABLE_STR, "description": "the query searched instead of the "
+                            "one typed (typos, keyboard layout, script corrected); null when it "
+                            "was searched as typed. correct=0 searches it as typed"},
+        "corrections": {"type": "array", "items": {"$ref": "#/components/schemas/Correction"},
+                        "description": "what was changed or added, and why"},
+        "total": {"type": "integer", "minimum": 0,
+                  "description": "articles holding every word of the query (full matches)"},
+        "partial": {"type": "integer", "minimum": 0,
+                    "description": "articles lacking a word (two of five or more), listed after "
+                                   "the full matches when those do not fill the first page"},
         "page": {"type": "integer", "minimum": 1},
         "size": {"type": "integer", "minimum": 1, "maximum": 100},
         "took_ms": {"type": "number"},
-        "suggestion": NULLABLE_STR,
+        "suggestion": {**NULLABLE_STR, "description": "a query to try instead («did you mean»), "
+                       "when a word looks misspelt but was searched as typed"},
         "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
         "facets": {"$ref": "#/components/schemas/Facets"},
         "warnings": {**STR_LIST, "description": "parts of the query left out by the limits "
@@ -106,8 +126,10 @@ def _param(name: str, schema: dict, description: str, repeat: bool = False) -> d
 DATE_PARAM = {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"}
 SEARCH_PARAMS = [
     _param("q", {"type": "string", "maxLength": 1000},
-           "the query: words (all required, any inflected form), OR, NOT / -word, (…), "
-           "\"phrase\", \"phrase\"~N, !word (exact form), title: person: org: loc: source:"),
+           "the query: words (all required, any inflected form; function and question words "
+           "optional), OR / ИЛИ, AND / И, NOT / НЕ / -word, (…), \"phrase\", \"phrase\"~N, "
+           "!word (exact form, no other names), word* (words starting so), "
+           "title: person: org: loc: source:"),
     _param("page", {"type": "integer", "minimum": 1, "maximum": 10000, "default": 1}, "page"),
     _param("size", {"type": "integer", "minimum": 1, "maximum": 100, "default": 10},
            "hits per page"),
@@ -119,6 +141,9 @@ SEARCH_PARAMS = [
       for kind in FACET_KINDS),
     _param("facets", {"type": "string", "enum": ["0", "1"], "default": "1"},
            "0 to skip the facets"),
+    _param("correct", {"type": "string", "enum": ["0", "1"], "default": "1"},
+           "0 to search the query exactly as typed: no corrections of typos, keyboard layout "
+           "or script, no other names of abbreviations"),
     _param("facet_size", {"type": "integer", "minimum": 1, "maximum": 200, "default": 15},
            "values per facet"),
 ]

@@ -20,6 +20,7 @@ from web import errors, searcher
 from web import format as fmt
 from web.charts import histogram
 from web.links import Links, page_numbers, query_string
+from web.notices import Notices
 
 # Templates and static files live in web/templates and web/static, the app's own folders.
 bp = Blueprint("pages", __name__)
@@ -27,7 +28,8 @@ bp = Blueprint("pages", __name__)
 FEED_SIZE = 20
 CSV_LIMIT = 1000
 CSV_PAGE = 100
-CSV_FIELDS = ("id", "date", "title", "source", "url", "persons", "organisations", "locations")
+CSV_FIELDS = ("id", "date", "title", "source", "url", "persons", "organisations", "locations",
+              "missing")
 _ELLIPSIS_START = re.compile(r"^(?:…|\.\.\.)\s*")
 _ELLIPSIS_END = re.compile(r"\s*(?:…|\.\.\.)$")
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -88,10 +90,11 @@ def search() -> Any:
     dates = result.facets.get("dates", [])
     chart = histogram(dates, lambda b: links.period(b.get("from"), b.get("to")),
                       active=(req.date_from, req.date_to))
-    last = max(1, math.ceil(result.total / req.size))
+    last = max(1, math.ceil((result.total + result.partial) / req.size))
     return render_template(
         "search.html", req=req, result=result, links=links, chart=chart,
         filtered=req.filtered(), last_page=last, pages=page_numbers(req.page, last),
+        notices=Notices(req, result, links),
     )
 
 
@@ -100,7 +103,8 @@ def search_atom() -> Response:
     """The search as an Atom feed, newest first, so a topic can be followed."""
     asked = parse_request_or_400()
     size = asked.size if "size" in request.args else FEED_SIZE
-    req = dataclasses.replace(asked, sort="newest", page=1, size=size, facets=False)
+    req = dataclasses.replace(asked, sort="newest", page=1, size=size, facets=False,
+                              fill=asked.size)
     result = searcher().search(req)
     dates = [h.date for h in result.hits if h.date]
     updated = max(dates) if dates else dt.date.today().isoformat()
@@ -124,6 +128,7 @@ def search_csv() -> Response:
         writer.writerow([_cell(v) for v in (
             hit.id, hit.date or "", hit.title, hit.source, hit.url,
             "; ".join(hit.persons), "; ".join(hit.organisations), "; ".join(hit.locations),
+            "; ".join(hit.missing),
         )])
     return Response(out.getvalue(), mimetype="text/csv", headers={
         "Content-Disposition": 'attachment; filename="muragat-search.csv"',
@@ -134,12 +139,12 @@ def _all_hits(req: SearchRequest, limit: int) -> Iterator[Any]:
     """Hits of every page of ``req`` up to ``limit``."""
     page, given = 1, 0
     while given < limit:
-        result = searcher().search(
-            dataclasses.replace(req, page=page, size=CSV_PAGE, facets=False))
+        result = searcher().search(  # partial matches as on the page of ``req``
+            dataclasses.replace(req, page=page, size=CSV_PAGE, facets=False, fill=req.size))
         for hit in result.hits[: limit - given]:
             yield hit
             given += 1
-        if not result.hits or page * CSV_PAGE >= result.total:
+        if not result.hits or page * CSV_PAGE >= result.total + result.partial:
             return
         page += 1
 

@@ -12,12 +12,11 @@ from indexer.search.days import NO_DATE, to_days
 from indexer.search.facets import date_histogram, top_values
 from indexer.search.matching import Engine, value_ids
 from indexer.search.proximity import Reranker
-from indexer.search.query import parse_bounded
 from indexer.search.request import SearchRequest
 from indexer.search.results import SearchResult, build_hit
-from indexer.search.suggest import suggest
+from indexer.search.rewrite import rewrite
+from indexer.search.tiers import Ranking, Tiers
 from indexer.search.view import IndexView
-from indexer.search.words import WordTerms
 
 TIME_BUDGET = 0.25  # seconds of evaluation and re-ranking; then the best results so far
 
@@ -34,36 +33,35 @@ class Search:
 
     def run(self) -> SearchResult:
         view, req = self.view, self.req
-        node, warnings = parse_bounded(req.q)
-        highlight: list[WordTerms] = []
-        required: list[WordTerms] = []
-        unknown: list[str] = []
-        if node is None:
-            mask = view.alive.copy()
+        rewritten = rewrite(view, req.q, req.correct, self.budget)
+        warnings = rewritten.warnings
+        if rewritten.node is None:
+            docs = np.flatnonzero(view.alive & self.filters)
             score = np.zeros(view.n, np.float32)
+            ranking = Ranking(by_date(view, docs, newest=req.sort != "oldest"), score,
+                              len(docs), 0, {}, [])
         else:
-            ev = self.engine.evaluate(node)
-            mask, score = ev.mask, ev.score
-            highlight, required, unknown = ev.highlight, ev.required, ev.unknown
-        mask &= self.filters
-        docs = np.flatnonzero(mask)
-        if node is not None and req.sort == "relevance":
-            score = Reranker(view, self.budget).rerank(
-                docs, score, required, lambda d: view.stored(d).get("body", ""))
-            order = docs[np.lexsort((-view.dates[docs], -score[docs]))]
-        else:
-            order = by_date(view, docs, newest=req.sort != "oldest", score=score)
+            tiers = Tiers(view, self.engine, Reranker(view, self.budget), self.filters)
+            ranking = tiers.rank(
+                rewritten.node, req.sort == "relevance", req.fill or req.size,
+                lambda docs, score: by_date(view, docs, req.sort != "oldest", score))
+        order, score = ranking.order, ranking.score
         start = (req.page - 1) * req.size
         page = order[start:start + req.size]
         if start >= len(order) > 0:
             warnings.append(f"page {req.page} is past the last page "
                             f"({(len(order) - 1) // req.size + 1})")
-        hits = [build_hit(view, int(d), float(score[d]), highlight) for d in page]
+        hits = [build_hit(view, int(d), float(score[d]), ranking.highlight,
+                          missing=ranking.missing.get(int(d), [])) for d in page]
+        mask = np.zeros(view.n, bool)
+        mask[order] = True  # what the pages show: full matches, and partial ones if any
         granularity, facets = self._facets(mask) if req.facets else (None, {})
-        suggestion = suggest(view, req.q, unknown) if unknown else None
         notes = list(dict.fromkeys(req.warnings + warnings + self.budget.warnings))
-        return SearchResult(req.q, len(docs), req.page, req.size, 0.0, suggestion, hits,
-                            facets, granularity, notes)
+        return SearchResult(req.q, ranking.full, req.page, req.size, 0.0,
+                            rewritten.suggestion, hits, facets, granularity, notes,
+                            partial=ranking.partial, searched=rewritten.text,
+                            corrections=rewritten.corrections, relaxed=ranking.relaxed,
+                            optional=ranking.optional)
 
     def _facets(self, mask: np.ndarray) -> tuple[str | None, dict[str, list[dict]]]:
         view = self.view

@@ -33,6 +33,10 @@ class SearchRequest:
     sources: list[str] = field(default_factory=list)
     facets: bool = True
     facet_size: int = FACET_SIZE
+    correct: bool = True  # typos, layout, script and other names; off: only what was typed
+    # The size of the first page that partial matches fill up when full ones do not (the
+    # page's own size unless a caller fetching more at a time, as the CSV export, says so).
+    fill: int | None = None
     warnings: list[str] = field(default_factory=list)  # what was cut to keep the request bounded
 
     def filters(self) -> dict[str, list[str]]:
@@ -124,12 +128,18 @@ def parse_request(params) -> SearchRequest:
         raise BadRequest("bad_date", "from is after to", "Начальная дата позже конечной")
     for kind in FACET_KINDS:
         setattr(req, kind.name, [v.strip() for v in _values(params, kind.param) if v.strip()])
-    facets = (_one(params, "facets") or "1").strip().lower()
-    if facets not in ("0", "1", "false", "true", "no", "yes", "off", "on", ""):
-        raise BadRequest("bad_param", f"facets must be 0 or 1, not {facets!r}",
-                         "Параметр facets: 0 или 1")
-    req.facets = facets not in ("0", "false", "no", "off")
+    req.facets = _flag(params, "facets")
+    req.correct = _flag(params, "correct")
     return req
+
+
+def _flag(params, key: str) -> bool:
+    """A yes/no parameter, yes when absent."""
+    value = (_one(params, key) or "1").strip().lower()
+    if value not in ("0", "1", "false", "true", "no", "yes", "off", "on", ""):
+        raise BadRequest("bad_param", f"{key} must be 0 or 1, not {value!r}",
+                         f"Параметр {key}: 0 или 1")
+    return value not in ("0", "false", "no", "off")
 
 
 def request_params(req: SearchRequest, **changes) -> list[tuple[str, str]]:
@@ -150,8 +160,7 @@ def request_params(req: SearchRequest, **changes) -> list[tuple[str, str]]:
         out.append(("size", str(r.size)))
     if r.page != 1:
         out.append(("page", str(r.page)))
-    if not r.facets:
-        out.append(("facets", "0"))
+    out += [(flag, "0") for flag in ("facets", "correct") if not getattr(r, flag)]
     if r.facet_size != FACET_SIZE:
         out.append(("facet_size", str(r.facet_size)))
     return out

@@ -15,9 +15,9 @@ from indexer.search.execute import Search, by_date
 from indexer.search.facets import top_values
 from indexer.search.matching import highlight_words
 from indexer.search.occurrences import spans
-from indexer.search.query import parse
 from indexer.search.request import SearchRequest
 from indexer.search.results import Hit, SearchResult, build_hit
+from indexer.search.rewrite import rewrite
 from indexer.search.similar import similar_scores
 from indexer.search.snippets import body_html
 from indexer.search.versions import Versions, reading
@@ -55,7 +55,7 @@ class Searcher:
             if docnum is None:
                 return None
             stored = view.stored(docnum)
-            words = highlight_words(parse(q)) if q else []
+            words = highlight_words(rewrite(view, q).node) if q else []
             text = stored.get("body", "")
             data = build_hit(view, docnum, 0.0, words, stored, snippet=False)
             return {

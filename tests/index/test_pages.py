@@ -341,7 +341,7 @@ def test_csv_export(client) -> None:
     text = r.data.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == ["id", "date", "title", "source", "url", "persons", "organisations",
-                       "locations"]
+                       "locations", "missing"]
     assert len(rows) - 1 == min(total, 1000)
     assert all(len(row) == 8 for row in rows)
     ids = [row[0] for row in rows[1:]]

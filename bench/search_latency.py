@@ -154,13 +154,28 @@ def make_queries(n: int, sources: list[str]) -> list[dict[str, str]]:
     return queries
 
 
+_TO_LATIN_KEYS = str.maketrans("йцукенгшщзхъфывапролджэячсмитьбю",
+                               "qwertyuiop[]asdfghjkl;'zxcvbnm,.")
+
+
 def hostile_queries(words: list[str]) -> list[tuple[str, dict[str, str]]]:
     """Queries built to be slow (label, URL parameters), from frequent words of the corpus."""
     common = " ".join(words[:12])
     ors = " OR ".join(words * 20)[:1000].rsplit(" OR ", 1)[0]
     pairs = list(zip(words, words[1:], strict=False))
     many = " ".join(words * (1000 // (len(" ".join(words)) + 1) + 1))[:1000].rsplit(" ", 1)[0]
+    rng = random.Random(10)
+    letters = "абвгдежзийклмнопрстуфхцчшщыэюя"
+
+    def gibberish(n: int, length: int) -> str:
+        return " ".join("".join(rng.choice(letters) for _ in range(length)) for _ in range(n))
+
     return [
+        ("32 random 30-letter words", {"q": gibberish(32, 30)}),
+        ("32 random 8-letter words (typos?)", {"q": gibberish(32, 8)[:1000]}),
+        ("frequent words, one letter changed", {"q": " ".join(w[:-1] + "ъ" for w in words[:20])}),
+        ("a 3-letter prefix*", {"q": words[0][:3] + "*"}),
+        ("Latin-layout keys", {"q": " ".join(w.translate(_TO_LATIN_KEYS) for w in words[:20])}),
         ("1,000 characters of words", {"q": many}),
         ("10,000 characters", {"q": " ".join(words * 30)[:10_000]}),
         ("1,000 characters of OR terms", {"q": ors}),

@@ -66,6 +66,10 @@ class Notices:
         out = [Notice("tried", [("Искали «", None), (searched, None), ("»", None)]
                       + ([(" вместо «", None), (r.query, self.exactly()), ("»", None)]
                          if r.corrected else []) + [(".", None)])]
+        if not self.req.correct:
+            out.append(Notice("tried", [
+                ("Опечатки, раскладку и другие названия не учитывали — ", None),
+                ("искать с ними", self.links.search(correct=True)), (".", None)]))
         changes = [c for c in r.corrections if c.reason != "abbreviation"]
         if changes:
             out.append(Notice("tried", [("Исправлено: " + ", ".join(

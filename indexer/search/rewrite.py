@@ -287,8 +287,11 @@ class _Rewriter:
         return out
 
     def _alternatives(self, typed: str, entry: Entry, keep: list[Node]) -> Node:
+        typed_forms = _forms(normalise(typed)) if " " not in typed else frozenset()
+        # Not the name typed (in any form), nor an ambiguous one: it cannot be told apart here.
         names = [n for n in entry.names if normalise(n) != normalise(typed)
-                 and n not in entry.needs]  # an ambiguous name cannot be told apart here
+                 and not (" " not in n and _forms(normalise(n)) & typed_forms)
+                 and n not in entry.needs]
         items = list(keep)
         for name in names:
             words, offsets = words_of(name)

@@ -110,8 +110,9 @@ def test_help(client) -> None:
     r = client.get("/help")
     assert r.status_code == 200
     page = text_of(r)
-    for example in ("OR", "NOT", "-суд", "~3", "!стали", "title:", "person:", "org:", "loc:",
-                    "source:", "from"):
+    for example in ("OR", "NOT", "ИЛИ", "НЕ", "голун*", "-суд", "~3", "!стали", "title:",
+                    "person:", "org:", "loc:", "source:", "from", "канституция", "rjycnbnewbz",
+                    "Tokayev", "!ЕС", "correct=0"):
         assert example in page, example
 
 
@@ -343,7 +344,7 @@ def test_csv_export(client) -> None:
     assert rows[0] == ["id", "date", "title", "source", "url", "persons", "organisations",
                        "locations", "missing"]
     assert len(rows) - 1 == min(total, 1000)
-    assert all(len(row) == 8 for row in rows)
+    assert all(len(row) == 9 for row in rows)
     ids = [row[0] for row in rows[1:]]
     assert len(set(ids)) == len(ids)
 

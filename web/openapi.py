@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 from indexer.catalog import FACET_KINDS, SORT_NAMES
-from indexer.search.rewrite import REASONS
+from indexer.search.expansion import REASONS
 
 STR_LIST = {"type": "array", "items": {"type": "string"}}
 NULLABLE_STR = {"type": ["string", "null"]}

@@ -192,6 +192,19 @@ def _flatten(tokens: Tokens) -> tuple[Tokens, bool]:
     return out, deep
 
 
+def _is_or(tokens: Tokens, i: int) -> bool:
+    """Whether ``tokens[i]`` is an OR: ``OR``, ``ИЛИ``, ``|``, or a lower-case ``or`` with an
+    operand on either side (not first, not last, not next to a bracket)."""
+    if i >= len(tokens) or tokens[i][0] != "word":
+        return False
+    text = tokens[i][1].group()
+    if text in OR_WORDS:
+        return True
+    if text != LOOSE_OR or i == 0 or i + 1 >= len(tokens):
+        return False
+    return tokens[i - 1][0] not in ("lpar", "minus", "field") and tokens[i + 1][0] != "rpar"
+
+
 class _Parser:
     def __init__(self, query: str):
         self.warnings: list[str] = []
@@ -224,17 +237,7 @@ class _Parser:
         return kind, m.group()
 
     def at_or(self) -> bool:
-        """Whether the next token is an OR: ``OR``, ``ИЛИ``, ``|``, or a lower-case ``or`` with
-        an operand on either side (not first, not last, not next to a bracket)."""
-        tok = self.peek()
-        if tok is None or tok[0] != "word":
-            return False
-        if tok[1] in OR_WORDS:
-            return True
-        if tok[1] != LOOSE_OR or self.i == 0 or self.i + 1 >= len(self.tokens):
-            return False
-        before, after = self.tokens[self.i - 1][0], self.tokens[self.i + 1][0]
-        return before not in ("lpar", "minus", "field") and after != "rpar"
+        return _is_or(self.tokens, self.i)
 
     def parse(self) -> Node | None:
         node = self.parse_or()

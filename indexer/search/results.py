@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from indexer.search.expansion import Correction
 from indexer.search.occurrences import spans
-from indexer.search.rewrite import Correction
 from indexer.search.snippets import fragments, lead_fragment, mark
 from indexer.search.view import IndexView
 from indexer.search.words import WordTerms

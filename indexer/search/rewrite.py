@@ -11,67 +11,31 @@ In this order, only on plain words (never in quotes, after ``!``, a field prefix
 3. **Typos** (``spelling``): a word no article holds in any form is replaced by the likeliest
    word of the index; a rare word with a far more frequent neighbour is only suggested.
 
-These replace words: the text searched is the typed one with them applied. Then the tree is
-expanded: ``word*`` into the indexed words it starts (the most frequent ``MAX_EXPANSIONS``), and
-a name of an entry of ``indexer.aliases`` (a word, or plain words in a row that are a
-multi-word name in any form) into every name of the entry (multi-word names as phrases). With
-``correct`` off («search exactly what I typed») only truncation is done.
+These replace words: the text searched is the typed one with them applied. Then ``expansion``
+expands the tree (``word*``, other names). With ``correct`` off («search exactly what I typed»)
+only truncation is done.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
 
 from cyrtranslit import to_cyrillic
 from transliterate import translit
 
-from indexer.aliases import ENTRIES, Entry, by_name
 from indexer.search import layout, spelling
 from indexer.search.budget import Budget
-from indexer.search.query import (
-    And,
-    Node,
-    Not,
-    Or,
-    Prefix,
-    Text,
-    parse_bounded,
-    plain_tokens,
-    words_of,
-)
+from indexer.search.expansion import Correction, Expander
+from indexer.search.query import Node, parse_bounded, plain_tokens, words_of
 from indexer.search.view import IndexView
 from indexer.search.vocabulary import Vocabulary, frequency, knows, vocabulary
-from indexer.text.morphology import lemmas, morph
+from indexer.text.morphology import morph
 from indexer.text.normalise import normalise
 from indexer.text.tokens import WORD_RE
 
-MAX_EXPANSIONS = 50  # indexed words one ``word*`` stands for (the most frequent)
 MAX_CORRECTED = 6  # query words looked up for a correction; the rest are searched as typed
-REASONS = ("typo", "layout", "transliteration", "abbreviation")
 _LATIN = re.compile(r"[a-z]+")
-
-
-@dataclass(frozen=True)
-class Correction:
-    """One change: ``original`` searched as ``replacement`` (or also as it, for an
-    abbreviation), and why (one of REASONS)."""
-
-    original: str
-    replacement: str
-    reason: str
-
-    def to_json(self) -> dict:
-        return {"from": self.original, "to": self.replacement, "reason": self.reason}
-
-
-@dataclass
-class Alternatives(Or):
-    """Several ways of writing one thing the user typed once (a word and its other names, the
-    words a prefix starts): one word of the query for the tiers, under ``label``."""
-
-    label: str = ""
 
 
 @dataclass
@@ -128,7 +92,9 @@ class _Rewriter:
         else:
             self.suggest_only(text)
         node, warnings = parse_bounded(text)
-        node = self.expand(node, correct, warnings) if node is not None else None
+        if node is not None:
+            expander = Expander(lambda: self.vocabulary, self.corrections, warnings)
+            node = expander.expand(node, correct)
         suggestion = _replace_words(text, self.suggestions) if self.suggestions else None
         return Rewritten(query, text, node, self.corrections, suggestion, warnings)
 
@@ -231,130 +197,11 @@ class _Rewriter:
                 elif (fixed := spelling.correct(self.vocabulary, word)) is not None:
                     self.suggestions[word] = _like(word, fixed)
 
-    # The tree: truncation and other names
-
-    def expand(self, node: Node, correct: bool, warnings: list[str]) -> Node:
-        if isinstance(node, Prefix):
-            return self.truncation(node, warnings)
-        if isinstance(node, Not):
-            return Not(self.expand(node.item, False, warnings))
-        if isinstance(node, And | Or):
-            items = [self.expand(item, correct, warnings) for item in node.items]
-            if correct and isinstance(node, And):
-                items = self.multi_word_names(items)
-            return type(node)(items)
-        if correct and isinstance(node, Text) and _plain_word(node):
-            return self.other_names(node)
-        return node
-
-    def truncation(self, node: Prefix, warnings: list[str]) -> Node:
-        words, frequencies = self.vocabulary.starting(node.prefix)
-        label = node.prefix + "*"
-        if not words:
-            return Text([node.prefix], [0], node.field, exact=True)
-        order = sorted(range(len(words)), key=lambda i: (-int(frequencies[i]), words[i]))
-        if len(order) > MAX_EXPANSIONS:
-            warnings.append(f"«{label}»: only the {MAX_EXPANSIONS} most frequent of "
-                            f"{len(order)} words starting so are searched")
-        items: list[Node] = [Text([words[i]], [0], node.field, exact=True)
-                             for i in order[:MAX_EXPANSIONS]]
-        return Alternatives(items, label=label)
-
-    def other_names(self, node: Text) -> Node:
-        word = node.words[0]
-        entry = _entry_of(word)
-        if entry is None:
-            return node
-        return self._alternatives(word, entry, [node])
-
-    def multi_word_names(self, items: list[Node]) -> list[Node]:
-        """Plain words in a row that are a multi-word name of an entry, in any form, as one
-        Alternatives («европейского союза» → the phrase, «ЕС», «Евросоюз»)."""
-        out: list[Node] = []
-        i = 0
-        while i < len(items):
-            found = _name_at(items, i)
-            if found is None:
-                out.append(items[i])
-                i += 1
-                continue
-            entry, size = found
-            texts = [t for t in items[i:i + size] if isinstance(t, Text)]
-            words = [t.words[0] for t in texts]
-            phrase = Text(words, words_of(" ".join(words))[1], phrase=True)
-            out.append(self._alternatives(" ".join(words), entry, [phrase]))
-            i += size
-        return out
-
-    def _alternatives(self, typed: str, entry: Entry, keep: list[Node]) -> Node:
-        typed_forms = _forms(normalise(typed)) if " " not in typed else frozenset()
-        # Not the name typed (in any form), nor an ambiguous one: it cannot be told apart here.
-        names = [n for n in entry.names if normalise(n) != normalise(typed)
-                 and not (" " not in n and _forms(normalise(n)) & typed_forms)
-                 and n not in entry.needs]
-        items = list(keep)
-        for name in names:
-            words, offsets = words_of(name)
-            items.append(Text(words, offsets, phrase=len(words) > 1))
-            self.corrections.append(Correction(typed, name, "abbreviation"))
-        return Alternatives(items, label=typed) if len(items) > 1 else keep[0]
-
-
 def transliterations(word: str) -> list[str]:
     """Cyrillic readings of a Latin word, from two transliteration packages (they differ on
     «y», «kh», «ts»: «Tokayev» → «токаев» and «токаыев», «Zhanaozen» → «жанаозен»)."""
     out = [to_cyrillic(word, "ru"), translit(word, "ru")]
     return list(dict.fromkeys(normalise(w) for w in out if w and WORD_RE.fullmatch(w)))
-
-
-def _plain_word(node: Text) -> bool:
-    return not (node.exact or node.phrase or node.quoted or node.field) and len(node.words) == 1
-
-
-def _entry_of(word: str) -> Entry | None:
-    names = by_name()
-    for form in (word, *lemmas(word)):
-        entry = names.get(form)
-        if entry is not None and " " not in form:
-            return entry
-    return None
-
-
-@cache
-def _multi_word_names() -> dict[str, list[tuple[tuple[frozenset[str], ...], Entry]]]:
-    """Each multi-word name as the forms (word and lemmas) of its words, by the forms of its
-    first word, longest names first."""
-    out: dict[str, list[tuple[tuple[frozenset[str], ...], Entry]]] = {}
-    names = sorted(((name, entry) for entry in ENTRIES for name in entry.names if " " in name),
-                   key=lambda n: -len(n[0].split()))
-    for name, entry in names:
-        forms = tuple(_forms(w) for w in words_of(name)[0])
-        for first in forms[0]:
-            out.setdefault(first, []).append((forms, entry))
-    return out
-
-
-def _forms(word: str) -> frozenset[str]:
-    return frozenset((word, *lemmas(word)))
-
-
-def _name_at(items: list[Node], i: int) -> tuple[Entry, int] | None:
-    """The entry whose multi-word name the plain words from ``items[i]`` on are, and its
-    length in words."""
-    first = items[i]
-    if not (isinstance(first, Text) and _plain_word(first)):
-        return None
-    seen: set[int] = set()
-    for form in _forms(first.words[0]):
-        for name, entry in _multi_word_names().get(form, []):
-            run = items[i:i + len(name)]
-            if id(name) in seen or len(run) < len(name):
-                continue
-            seen.add(id(name))
-            if all(isinstance(t, Text) and _plain_word(t) and _forms(t.words[0]) & forms
-                   for t, forms in zip(run, name, strict=True)):
-                return entry, len(name)
-    return None
 
 
 def _like(typed: str, word: str) -> str:

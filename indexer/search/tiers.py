@@ -24,11 +24,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from indexer.search.expansion import Alternatives
 from indexer.search.function_words import is_function_word
 from indexer.search.matching import Engine, highlight_words
 from indexer.search.proximity import Reranker
 from indexer.search.query import And, Node, Or, Text
-from indexer.search.rewrite import Alternatives
 from indexer.search.view import IndexView
 from indexer.search.words import WordTerms
 

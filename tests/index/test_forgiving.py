@@ -16,7 +16,14 @@ import pytest
 from click.testing import CliRunner
 
 from indexer.cli import main
-from indexer.search import Searcher, SearchRequest, parse_request, request_params, spelling
+from indexer.search import (
+    Searcher,
+    SearchRequest,
+    expansion,
+    parse_request,
+    request_params,
+    spelling,
+)
 from indexer.search import rewrite as rewrite_module
 from indexer.search.function_words import is_function_word
 from indexer.search.query import And, Not, Or, Prefix, Text, parse, parse_bounded, plain_tokens
@@ -91,7 +98,7 @@ def test_truncation_matches_every_word_it_starts(searcher: Searcher, monkeypatch
     result = search(searcher, "жира*")
     assert {CLOSE, FAR, TITLE_ONLY} <= set(full(result)) and not result.warnings
     assert any("<mark>Жирафа</mark>" in h.snippet_html for h in result.hits)
-    monkeypatch.setattr(rewrite_module, "MAX_EXPANSIONS", 1)
+    monkeypatch.setattr(expansion, "MAX_EXPANSIONS", 1)
     cut = search(searcher, "жира*")
     assert any("only the 1 most frequent" in w for w in cut.warnings)
     assert 0 < cut.total < result.total

@@ -23,10 +23,10 @@ gives the same queries and the same and changed queries are those of before:
   sentence of another article) that the article does not hold in any form, put anywhere.
 - ``question``: a question word or two in front («почему …», «когда и где …», «как на …»).
 
-Printed per kind: queries, MRR@10, the share of queries with no result at all, the share given
-a suggestion («Возможно, вы имели в виду …») and the MRR@10 when it is followed, the queries the
-0.25 s time limit cut short (their ranking depends on the machine's load; ``--time-limit``
-lifts it), and ms per query.
+Printed per kind: queries, MRR@10, the share of queries with nothing on the page (no full match
+and no partial one), the share given a suggestion («Возможно, вы имели в виду …») and the MRR@10
+when it is followed, the queries the 0.25 s time limit cut short (their ranking depends on the
+machine's load; ``--time-limit`` lifts it), and ms per query.
 """
 
 from __future__ import annotations

@@ -5,8 +5,10 @@ finds).
 The list is the Russian stop list of the ``stop-words`` package (PyPI; it holds the Snowball
 project's Russian stop list, snowballstem.org, and adds question words such as «почему»,
 «сколько»), less its content words: those pymorphy3 reads first as a noun, verb, adjective,
-numeral, participle or gerund («год», «человек», «сказал», «два»); pronominal and question
-adjectives («какой», «который») stay.
+numeral, participle or gerund («год», «человек», «сказал», «два»), and the adverbs that are
+nothing else, neither a question word nor a conjunction, particle or pronoun («сейчас»,
+«сегодня», «здесь»: in news they say what is sought); pronominal and question adjectives
+(«какой», «который») stay.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from indexer.text.normalise import normalise
 
 CONTENT_POS = frozenset({"NOUN", "VERB", "INFN", "ADJF", "ADJS", "COMP", "NUMR", "PRTF", "PRTS",
                          "GRND"})
-FUNCTION_GRAMMEMES = frozenset({"Apro", "Ques"})  # «какой», «который», «каков»
+FUNCTION_GRAMMEMES = frozenset({"Apro", "Ques"})  # «какой», «который», «каков», «почему»
+FUNCTION_POS = frozenset({"PREP", "CONJ", "PRCL", "INTJ", "NPRO"})
 
 
 @cache
@@ -29,9 +32,15 @@ def function_words() -> frozenset[str]:
     out = set()
     for word in get_stop_words("ru"):
         text = normalise(word)
-        tag = morph().parse(text)[0].tag
-        if tag.POS not in CONTENT_POS or FUNCTION_GRAMMEMES & tag.grammemes:
-            out.add(text)
+        parses = morph().parse(text)
+        tag = parses[0].tag
+        if tag.POS in CONTENT_POS and not FUNCTION_GRAMMEMES & tag.grammemes:
+            continue
+        if tag.POS == "ADVB" and not any(
+                p.tag.POS in FUNCTION_POS or FUNCTION_GRAMMEMES & p.tag.grammemes
+                for p in parses):
+            continue
+        out.add(text)
     return frozenset(out)
 
 

@@ -123,6 +123,7 @@ def own_markup(client: FlaskClient, article_id: str) -> set[str]:
     names: set[str] = set()
     for url in ("/", "/search?q=конституция", "/search?q=нефть+OR+газ&page=2",
                 "/search?q=канституция", "/search?q=zzzzqqq", "/search?q=(",
+                "/search?q=конституция+жираф", "/search?q=бегемот+крокодил",
                 "/search?page=0&q=a", f"/articles/{article_id}?q=конституция", "/nowhere"):
         names |= {tag for tag, _ in _tags(client.get(url).get_data(as_text=True))}
     assert {"mark", "a", "form"} <= names
@@ -151,8 +152,8 @@ def _check(response: TestResponse, url: str, own_markup: set[str], payloads: lis
     elif response.mimetype == "application/atom+xml":
         ET.fromstring(response.data)  # well-formed, whatever the query held
     elif response.mimetype == "text/csv":
-        rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
-        assert rows[0][0] == "id"
+        rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff")), delimiter=";"))
+        assert rows[0][0] == "permalink"
         assert all(len(row) == len(rows[0]) for row in rows), url
     else:
         assert status in (302, 304), (status, response.mimetype, url)

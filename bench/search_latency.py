@@ -1,13 +1,21 @@
 """Search latency on the ~9,000 real articles of ../shared/corpora (NG + RT + Meduza).
 
-    .venv/bin/python bench/search_latency.py [--queries 300] [--rounds 2] [--profile]
+    .venv/bin/python bench/search_latency.py [--queries 300] [--rounds 2] [--variants 40]
+                                             [--profile]
     .venv/bin/python bench/search_latency.py --http INDEX    (the scale mix over real HTTP)
 
 Builds the index once into bench/out/index (reused when present), then times a fixed set of
 queries — single words, 2–4 word queries, phrases, with and without filters — each with 10
 snippets and all facets: in-process (``Searcher.search``) and through the endpoint (Flask test
 client, ``GET /api/search``). Prints p50 / p95 / max per round; round 1 starts cold (fresh
-searcher, empty postings cache). Skips with a message when ../shared/corpora is absent.
+searcher, empty postings cache). Skips with a message when ../shared/corpora is absent
+(``MURAGAT_CORPORA`` names another folder, e.g. from a git worktree elsewhere).
+
+Then the queries as people type them, from the known items of bench/known_item.py (its default
+seed): ``--variants`` (40) queries of each kind ``typo``, ``layout``, ``extra``, ``question``,
+and the clean same-form queries of the same items for reference, each kind on a fresh searcher
+(a cold first round) after the fixed mix: p50 / p95 / max per kind and round, and of the fixed
+mix with the variants (the fixed mix's own lines stay comparable with earlier runs).
 """
 
 from __future__ import annotations
@@ -25,7 +33,7 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-CORPORA = ROOT.parent / "shared" / "corpora"
+CORPORA = Path(os.environ.get("MURAGAT_CORPORA") or ROOT.parent / "shared" / "corpora")
 FILES = {
     "ng.jsonl": CORPORA / "ng_rt_kw_eval" / "ng.jsonl",
     "rt.jsonl.gz": CORPORA / "ng_rt_kw_eval" / "rt.jsonl.gz",
@@ -146,13 +154,28 @@ def make_queries(n: int, sources: list[str]) -> list[dict[str, str]]:
     return queries
 
 
+_TO_LATIN_KEYS = str.maketrans("йцукенгшщзхъфывапролджэячсмитьбю",
+                               "qwertyuiop[]asdfghjkl;'zxcvbnm,.")
+
+
 def hostile_queries(words: list[str]) -> list[tuple[str, dict[str, str]]]:
     """Queries built to be slow (label, URL parameters), from frequent words of the corpus."""
     common = " ".join(words[:12])
     ors = " OR ".join(words * 20)[:1000].rsplit(" OR ", 1)[0]
     pairs = list(zip(words, words[1:], strict=False))
     many = " ".join(words * (1000 // (len(" ".join(words)) + 1) + 1))[:1000].rsplit(" ", 1)[0]
+    rng = random.Random(10)
+    letters = "абвгдежзийклмнопрстуфхцчшщыэюя"
+
+    def gibberish(n: int, length: int) -> str:
+        return " ".join("".join(rng.choice(letters) for _ in range(length)) for _ in range(n))
+
     return [
+        ("32 random 30-letter words", {"q": gibberish(32, 30)}),
+        ("32 random 8-letter words (typos?)", {"q": gibberish(32, 8)[:1000]}),
+        ("frequent words, one letter changed", {"q": " ".join(w[:-1] + "ъ" for w in words[:20])}),
+        ("a 3-letter prefix*", {"q": words[0][:3] + "*"}),
+        ("Latin-layout keys", {"q": " ".join(w.translate(_TO_LATIN_KEYS) for w in words[:20])}),
         ("1,000 characters of words", {"q": many}),
         ("10,000 characters", {"q": " ".join(words * 30)[:10_000]}),
         ("1,000 characters of OR terms", {"q": ors}),
@@ -218,6 +241,63 @@ def scale_queries(searcher, n: int) -> list[dict[str, str]]:
                                    {"q": "", "source": sources[0]} if sources else {"q": "год"}]
     extra += [{"person": p} for p in persons] + [{"q": "год", "person": p} for p in persons]
     return make_queries(max(n - len(extra), 0), sources) + extra
+
+
+VARIANTS = 40  # queries of each kind typed as people type them
+
+
+def variant_queries(searcher, per_kind: int = VARIANTS) -> dict[str, list[dict[str, str]]]:
+    """``per_kind`` queries of each variant kind of bench/known_item.py (typo, layout, extra,
+    question) and the same-form queries of the same items («same», for reference), from the
+    known items of its default seed."""
+    from known_item import SEED as ITEM_SEED
+    from known_item import VARIANTS as KINDS
+    from known_item import index_vocabulary, make_items
+
+    vocabulary = index_vocabulary(searcher)
+    indexed = searcher._current().docnum_of
+    n = per_kind + 10
+    while True:
+        items = [i for i in make_items(n, ITEM_SEED, vocabulary=vocabulary) if i.id in indexed]
+        mix = {kind: [{"q": i.queries[kind]} for i in items if kind in i.queries][:per_kind]
+               for kind in ("same", *KINDS)}
+        if all(len(q) == per_kind for q in mix.values()) or n >= 4 * per_kind:
+            return mix
+        n += per_kind // 2
+
+
+def timed(run, queries: list) -> list[float]:
+    """Seconds each call ``run(query)`` takes, in order."""
+    times = []
+    for q in queries:
+        t = time.perf_counter()
+        run(q)
+        times.append(time.perf_counter() - t)
+    return times
+
+
+def time_variants(variants: dict[str, list[dict[str, str]]], rounds: int,
+                  runner) -> list[dict[str, list[float]]]:
+    """Per round, the seconds of each kind's queries; ``runner()`` gives each kind a fresh
+    ``run(params)`` (a new searcher or app: its first round starts cold)."""
+    times: list[dict[str, list[float]]] = [{} for _ in range(rounds)]
+    for kind, queries in variants.items():
+        run, prepared = runner(queries)
+        for r in range(rounds):
+            times[r][kind] = timed(run, prepared)
+    return times
+
+
+def print_variants(mode: str, mix_times: list[list[float]],
+                   variant_times: list[dict[str, list[float]]]) -> None:
+    """p50 / p95 / max of each kind per round, and of the fixed mix with the variants."""
+    for r, kinds in enumerate(variant_times, 1):
+        for kind, times in kinds.items():
+            label = "same (ref.)" if kind == "same" else kind
+            print(f"{mode} round {r} {label:11s}: {percentiles(times)}")
+        with_variants = mix_times[r - 1] + [t for k, ts in kinds.items() if k != "same"
+                                            for t in ts]
+        print(f"{mode} round {r} mix + variants: {percentiles(with_variants)}")
 
 
 def measure_latency(index: Path, queries: int = 300) -> dict:
@@ -304,6 +384,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--variants", type=int, default=VARIANTS,
+                        help="queries of each kind typed as people type them (0: none)")
     parser.add_argument("--profile", action="store_true", help="pyinstrument the last round")
     parser.add_argument("--http", type=Path, default=None, metavar="INDEX",
                         help="only time the scale mix over real HTTP against INDEX")
@@ -321,12 +403,17 @@ def main() -> None:
     queries = make_queries(args.queries, sources)
     shown = ["&".join(f"{k}={v}" for k, v in q.items()) for q in queries[:6]]
     print(f"{len(queries)} queries, e.g. " + " | ".join(shown))
+    variants = variant_queries(Searcher(index), args.variants) if args.variants else {}
+    for kind, kind_queries in variants.items():
+        print(f"  {len(kind_queries)} {kind} queries, e.g. "
+              + " | ".join(q["q"] for q in kind_queries[:3]))
 
     searcher = Searcher(index)
     started = time.perf_counter()
     _ = searcher.version  # opens the index
     print(f"open the index (arrays, columns): {(time.perf_counter() - started) * 1000:.0f} ms")
     requests = [parse_request(q) for q in queries]
+    mix_times: list[list[float]] = []
     for r in range(1, args.rounds + 1):
         times = []
         profiler = None
@@ -343,12 +430,22 @@ def main() -> None:
             profiler.stop()
             print(profiler.output_text(unicode=True, color=False, show_all=False))
         print(f"in-process round {r}: {percentiles(times)}")
+        mix_times.append(times)
+
+    def in_process(kind_queries: list[dict[str, str]]):
+        fresh = Searcher(index)
+        _ = fresh.version
+        return fresh.search, [parse_request(q) for q in kind_queries]
+
+    if variants:
+        print_variants("in-process", mix_times, time_variants(variants, args.rounds, in_process))
 
     print("hostile queries (cold, then warm; worst of the two):")
     hostile(searcher, frequent_words(searcher))
 
     app = create_app({"INDEX": str(index), "TESTING": True})
     client = app.test_client()
+    mix_times = []
     for r in range(1, args.rounds + 1):
         times = []
         for q in queries:
@@ -358,6 +455,19 @@ def main() -> None:
             times.append(time.perf_counter() - t)
             assert response.status_code == 200, response.get_data(as_text=True)
         print(f"endpoint   round {r}: {percentiles(times)}")
+        mix_times.append(times)
+
+    def endpoint(kind_queries: list[dict[str, str]]):
+        fresh = create_app({"INDEX": str(index), "TESTING": True}).test_client()
+
+        def run(url: str) -> None:
+            response = fresh.get(url)
+            assert response.status_code == 200, response.get_data(as_text=True)
+
+        return run, ["/api/search?" + urlencode(q) for q in kind_queries]
+
+    if variants:
+        print_variants("endpoint  ", mix_times, time_variants(variants, args.rounds, endpoint))
 
 
 if __name__ == "__main__":

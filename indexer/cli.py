@@ -228,14 +228,17 @@ def stats_command(index, as_json) -> None:
 @index_option
 @click.option("--limit", type=click.IntRange(1, 100), default=10, help="Hits to show.")
 @click.option("--sort", type=click.Choice(SORT_NAMES), default="relevance")
+@click.option("--exact", is_flag=True,
+              help="Search the query as typed: no corrections, no other names.")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON of the web API.")
-def search_command(query, index, limit, sort, as_json) -> None:
+def search_command(query, index, limit, sort, exact, as_json) -> None:
     """Search the index as the web does: index search конституция референдум"""
     from indexer.search import BadRequest, parse_request
 
     searcher, unavailable = _searcher(index)
     try:
-        request = parse_request({"q": " ".join(query), "size": str(limit), "sort": sort})
+        request = parse_request({"q": " ".join(query), "size": str(limit), "sort": sort,
+                                 "correct": "0" if exact else "1"})
         result = searcher.search(request)
     except BadRequest as err:
         _fail(err.message)
@@ -244,11 +247,19 @@ def search_command(query, index, limit, sort, as_json) -> None:
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
         return
-    click.echo(f"{result.total} found in {result.took_ms:.0f} ms")
+    partial = f" (and {result.partial} lacking a word)" if result.partial else ""
+    click.echo(f"{result.total} found{partial} in {result.took_ms:.0f} ms")
+    if result.corrected:
+        click.echo(f"searched for: {result.corrected} (as typed: index search --exact …)")
+    for c in result.corrections:
+        if c.reason != "abbreviation":  # other names are searched too, not instead
+            click.echo(f"  {c.original} → {c.replacement} ({c.reason})")
     if result.suggestion:
         click.echo(f"did you mean: {result.suggestion}")
     for hit in result.hits:
         click.echo(f"\n{hit.date or '----------'}  {hit.title}  [{hit.id}]")
+        if hit.missing:
+            click.echo("    missing: " + ", ".join(hit.missing))
         snippet = hit.snippet_html.replace("<mark>", "\033[1m").replace("</mark>", "\033[0m")
         click.echo("    " + html.unescape(snippet))
 

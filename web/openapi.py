@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 from indexer.catalog import FACET_KINDS, SORT_NAMES
+from indexer.search.expansion import REASONS
 from indexer.search.request import mode_param, not_param
 
 STR_LIST = {"type": "array", "items": {"type": "string"}}
@@ -55,6 +56,15 @@ SCHEMAS = {
                                     "(near-duplicate texts), earliest first; shown under it"},
         "reprint_of": {**NULLABLE_STR, "description": "the id of the earliest article of "
                        "the story when this one is a later reprint of it"},
+        "missing": {**STR_LIST, "description": "the query words this article lacks: empty for "
+                    "a full match; for a partial match (after every full match), one word, "
+                    "or two of a query of five words or more"},
+    }),
+    "Correction": _obj({
+        "from": {"type": "string", "description": "as typed"},
+        "to": {"type": "string", "description": "what was searched instead (typo, layout, "
+               "transliteration) or as well (abbreviation: another name of the same thing)"},
+        "reason": {"type": "string", "enum": list(REASONS)},
     }),
     "Facets": _obj({
         "dates": {"type": "array", "items": {"$ref": "#/components/schemas/DateBin"}},
@@ -63,8 +73,17 @@ SCHEMAS = {
     "FacetTotals": _obj({kind.name: {"type": "integer", "minimum": 0} for kind in FACET_KINDS},
                         required=[]),
     "SearchResponse": _obj({
-        "query": {"type": "string"},
-        "total": {"type": "integer", "minimum": 0, "description": "matching articles"},
+        "query": {"type": "string", "description": "the query as typed"},
+        "corrected_query": {**NULLABLE_STR, "description": "the query searched instead of the "
+                            "one typed (typos, keyboard layout, script corrected); null when it "
+                            "was searched as typed. correct=0 searches it as typed"},
+        "corrections": {"type": "array", "items": {"$ref": "#/components/schemas/Correction"},
+                        "description": "what was changed or added, and why"},
+        "total": {"type": "integer", "minimum": 0,
+                  "description": "articles holding every word of the query (full matches)"},
+        "partial": {"type": "integer", "minimum": 0,
+                    "description": "articles lacking a word (two of five or more), listed after "
+                                   "the full matches when those do not fill the first page"},
         "entries": {"type": "integer", "minimum": 0,
                     "description": "hits after the reprints of a story are grouped into one "
                                    "(collapse=1): what the pages count"},
@@ -78,7 +97,8 @@ SCHEMAS = {
         "page": {"type": "integer", "minimum": 1},
         "size": {"type": "integer", "minimum": 1, "maximum": 100},
         "took_ms": {"type": "number"},
-        "suggestion": NULLABLE_STR,
+        "suggestion": {**NULLABLE_STR, "description": "a query to try instead («did you mean»), "
+                       "when a word looks misspelt but was searched as typed"},
         "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
         "facets": {"$ref": "#/components/schemas/Facets"},
         "facet_totals": {"$ref": "#/components/schemas/FacetTotals",
@@ -142,8 +162,10 @@ DATE_PARAM = {"type": "string",
 DATE_FORMATS = "DD.MM.YYYY, MM.YYYY, YYYY, YYYY-MM or YYYY-MM-DD"
 SEARCH_PARAMS = [
     _param("q", {"type": "string", "maxLength": 1000},
-           "the query: words (all required, any inflected form), OR, NOT / -word, (…), "
-           "\"phrase\", \"phrase\"~N, !word (exact form), title: person: org: loc: source:"),
+           "the query: words (all required, any inflected form; function and question words "
+           "optional), OR / ИЛИ, AND / И, NOT / НЕ / -word, (…), \"phrase\", \"phrase\"~N, "
+           "!word (exact form, no other names), word* (words starting so), "
+           "title: person: org: loc: source:"),
     _param("page", {"type": "integer", "minimum": 1, "maximum": 10000, "default": 1}, "page"),
     _param("size", {"type": "integer", "minimum": 1, "maximum": 100, "default": 10},
            "hits per page"),
@@ -169,6 +191,9 @@ SEARCH_PARAMS = [
            "reprints; 0: every article a hit of its own"),
     _param("facets", {"type": "string", "enum": ["0", "1"], "default": "1"},
            "0 to skip the facets"),
+    _param("correct", {"type": "string", "enum": ["0", "1"], "default": "1"},
+           "0 to search the query exactly as typed: no corrections of typos, keyboard layout "
+           "or script, no other names of abbreviations"),
     _param("facet_size", {"type": "integer", "minimum": 1, "maximum": 200, "default": 15},
            "values per facet"),
 ]

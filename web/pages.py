@@ -38,6 +38,7 @@ from web import errors, searcher
 from web import format as fmt
 from web.charts import Chart, histogram, year_bins
 from web.links import Links, action, apply_action, page_numbers, query_string
+from web.notices import Notices
 
 # Templates and static files live in web/templates and web/static, the app's own folders.
 bp = Blueprint("pages", __name__)
@@ -47,7 +48,7 @@ ATOM_ID = "tag:muragat,2026:"  # ids of the feeds and their entries (RFC 4151)
 VALUES_LIMIT = 500  # values listed on a «показать все» page (a filter narrows them)
 CSV_LIMIT = 1000
 CSV_FIELDS = ("permalink", "date", "source", "title", "snippet", "url", "id", "persons",
-              "organisations", "locations", "reprint_of")
+              "organisations", "locations", "reprint_of", "missing")
 _TAG = re.compile(r"<[^>]+>")
 _P = re.compile(r"<p>")
 _MARK = re.compile(r"<mark>")
@@ -144,6 +145,7 @@ def search() -> Any:
         past_last_page=past_last_page, work_warnings=work_warnings,
         active_count=active_filters(req),
         typed={k: request.args.get(k, "") for k in ("from", "to")},
+        notices=Notices(req, result, links),
     )
     return (body, 404) if past_last_page else body
 
@@ -193,7 +195,8 @@ def search_atom() -> Response:
     article is dated by when it was indexed, and its entry says so."""
     asked = parse_request_or_400()
     size = asked.size if "size" in request.args else FEED_SIZE
-    req = dataclasses.replace(asked, sort="newest", page=1, size=size, facets=False)
+    req = dataclasses.replace(asked, sort="newest", page=1, size=size, facets=False,
+                              fill=asked.size)
     result = searcher().search(req)
     indexed = searcher().indexed_at([h.id for h in result.hits if not h.date])
     stamps = {h.id: f"{h.date}T00:00:00Z" if h.date else indexed.get(h.id, "")
@@ -218,7 +221,8 @@ def search_csv() -> Response:
     One search with one time budget for the whole export (a search per 100 rows ran the
     budget ten times); what the budget cut is said in the ``X-Muragat-Warnings`` header."""
     req = dataclasses.replace(parse_request_or_400(), collapse=False)
-    result = searcher().search(dataclasses.replace(req, page=1, size=CSV_LIMIT, facets=False))
+    result = searcher().search(dataclasses.replace(  # partial matches as on req's page
+        req, page=1, size=CSV_LIMIT, facets=False, fill=req.size))
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
@@ -229,6 +233,7 @@ def search_csv() -> Response:
             permalink, hit.date or "", hit.source, hit.title, plain_text(hit.snippet_html),
             safe_url(hit.url) or permalink, hit.id, "; ".join(hit.persons),
             "; ".join(hit.organisations), "; ".join(hit.locations), hit.reprint_of or "",
+            "; ".join(hit.missing),
         )])
     headers = {"Content-Disposition": 'attachment; filename="muragat-search.csv"'}
     if result.warnings:

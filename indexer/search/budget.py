@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 
 class Budget:
@@ -20,3 +22,14 @@ class Budget:
         if note not in self.warnings:
             self.warnings.append(note)
         return True
+
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        """Time spent inside does not count (waiting for a once-per-index read, such as the
+        vocabulary, is not this request's work)."""
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            if self.deadline is not None:
+                self.deadline += time.perf_counter() - started

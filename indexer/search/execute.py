@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -14,13 +13,12 @@ from indexer.search.facet_values import values_containing
 from indexer.search.facets import date_histogram, one_period, top_values
 from indexer.search.matching import Engine
 from indexer.search.proximity import Reranker
-from indexer.search.query import Node, parse_bounded
 from indexer.search.reprints import collapse, reprint_of, reprints_in
 from indexer.search.request import SearchRequest
 from indexer.search.results import Hit, SearchResult, build_hit
-from indexer.search.suggest import suggest
+from indexer.search.rewrite import Rewritten, rewrite
+from indexer.search.tiers import Ranking, Tiers
 from indexer.search.view import IndexView
-from indexer.search.words import WordTerms
 from indexer.text.morphology import morph
 
 PAST_LAST_PAGE = "the page is past the last page"  # a warning the pages tell apart
@@ -28,22 +26,6 @@ TIME_BUDGET = 0.25  # seconds of evaluation and re-ranking; then the best result
 # Seconds of the whole search, filters to suggestions: past it no more hits, facets or
 # suggestions are added (and it is said), so that no request holds a worker for long.
 REQUEST_BUDGET = 0.5
-
-
-@dataclass
-class Matches:
-    """What the query and the filters select: a mask and scores over the docnums, the words to
-    highlight and to re-rank by, the unknown ones, and the undated articles a date range left
-    out."""
-
-    node: Node | None
-    mask: np.ndarray
-    score: np.ndarray
-    warnings: list[str]
-    highlight: list[WordTerms] = field(default_factory=list)
-    required: list[WordTerms] = field(default_factory=list)
-    unknown: list[str] = field(default_factory=list)
-    undated_left_out: int = 0
 
 
 class Search:
@@ -65,61 +47,59 @@ class Search:
         self.engine = Engine(view, self.budget,
                              within=within if within is not None else self.filters)
 
-    def matches(self) -> Matches:
-        """The articles the query and the filters select, with their scores."""
-        view = self.view
-        node, warnings = parse_bounded(self.req.q)
-        if node is None:
-            found = Matches(None, view.alive.copy(), np.zeros(view.n, np.float32), warnings)
-        else:
-            ev = self.engine.evaluate(node)
-            found = Matches(node, ev.mask, ev.score, warnings, ev.highlight, ev.required,
-                            ev.unknown)
-        if self.counting_undated:
-            found.undated_left_out = int(np.count_nonzero(found.mask & self.others
-                                                          & ~view.dated))
-        found.mask &= self.filters
-        return found
+    def ranking(self) -> tuple[Rewritten, Ranking]:
+        """The query as searched, and its results in order: full matches, then partial ones
+        when the full ones do not fill the first page."""
+        view, req = self.view, self.req
+        rewritten = rewrite(view, req.q, req.correct, self.budget)
+        undated = self.others & ~view.dated if self.counting_undated else None
+        if rewritten.node is None:
+            docs = np.flatnonzero(self.filters)
+            score = np.zeros(view.n, np.float32)
+            ranking = Ranking(by_date(view, docs, newest=req.sort != "oldest"), score,
+                              len(docs), 0, {}, [])
+            ranking.left_out = int(np.count_nonzero(undated)) if undated is not None else 0
+            return rewritten, ranking
+        tiers = Tiers(view, self.engine, Reranker(view, self.budget), self.filters,
+                      counted=undated)
+        return rewritten, tiers.rank(
+            rewritten.node, req.sort == "relevance", req.fill or req.size,
+            lambda docs, score: by_date(view, docs, req.sort != "oldest", score))
 
     def run(self) -> SearchResult:
         view, req = self.view, self.req
-        found = self.matches()
-        mask, score, warnings = found.mask, found.score, found.warnings
-        docs = np.flatnonzero(mask)
-        ranked = found.node is not None and req.sort == "relevance"
-        if ranked:
-            score = Reranker(view, self.budget).rerank(
-                docs, score, found.required, lambda d: view.stored(d).get("body", ""))
-            order = docs[np.lexsort((-view.dates[docs], -score[docs]))]
-        else:
-            order = by_date(view, docs, newest=req.sort != "oldest", score=score)
+        rewritten, ranking = self.ranking()
+        warnings = rewritten.warnings
+        order, score = ranking.order, ranking.score
+        ranked = rewritten.node is not None and req.sort == "relevance"
         entries = collapse(order, view.reprints, view.dates, ranked) if req.collapse else order
+        mask = np.zeros(view.n, bool)
+        mask[order] = True  # what the pages show: full matches, and partial ones if any
         start = (req.page - 1) * req.size
         page = entries[start:start + req.size]
         if start >= len(entries) > 0:
             warnings.append(f"{PAST_LAST_PAGE} ({(len(entries) - 1) // req.size + 1})")
-        hits = self._hits(page, score, found.highlight)
+        hits = self._hits(page, score, ranking)
         for hit, d in zip(hits, page, strict=True):
             hit.reprint_of = reprint_of(view, int(d))
             if req.collapse:
                 hit.reprints = reprints_in(view, int(d), mask)
         granularity, facets, totals = self._facets(mask) if req.facets else (None, {}, {})
-        suggestion = (suggest(view, req.q, found.unknown)
-                      if found.unknown and not self.rest.late("no spelling suggestion")
-                      else None)
         notes = list(dict.fromkeys(req.warnings + warnings + self.budget.warnings
                                    + self.rest.warnings))
-        result = SearchResult(req.q, len(docs), req.page, req.size, 0.0, suggestion, hits,
-                              facets, granularity, notes)
+        result = SearchResult(req.q, ranking.full, req.page, req.size, 0.0,
+                              rewritten.suggestion, hits, facets, granularity, notes,
+                              partial=ranking.partial, searched=rewritten.text,
+                              corrections=rewritten.corrections, relaxed=ranking.relaxed,
+                              optional=ranking.optional)
         result.entries = len(entries)
         result.pages = max(1, -(-len(entries) // req.size))
         result.undated = int(np.count_nonzero(mask & ~view.dated))
-        result.undated_left_out = found.undated_left_out
+        result.undated_left_out = ranking.left_out
         result.facet_totals = totals
         return result
 
-    def _hits(self, page: np.ndarray, score: np.ndarray, highlight: list[WordTerms]
-              ) -> list[Hit]:
+    def _hits(self, page: np.ndarray, score: np.ndarray, ranking: Ranking) -> list[Hit]:
         """The page's hits; snippets (the costly part) while the request's time lasts, the
         first always: a hit without one is a read of its stored fields."""
         hits: list[Hit] = []
@@ -128,8 +108,8 @@ class Search:
             if snippets and hits and self.rest.late(
                     f"snippets only for the first {len(hits)} results"):
                 snippets = False
-            hits.append(build_hit(self.view, int(d), float(score[d]), highlight,
-                                  snippet=snippets))
+            hits.append(build_hit(self.view, int(d), float(score[d]), ranking.highlight,
+                                  snippet=snippets, missing=ranking.missing.get(int(d), [])))
         return hits
 
     def _facets(self, mask: np.ndarray
@@ -157,7 +137,10 @@ class Search:
         (case-insensitive, ё = е), most frequent first, at most ``limit``; and how many
         such values there are."""
         facet = self.view.facets[field]
-        counts = facet.counts(self.matches().mask)
+        _, ranking = self.ranking()
+        mask = np.zeros(self.view.n, bool)
+        mask[ranking.order] = True
+        counts = facet.counts(mask)
         if contains:
             counts = counts * values_containing(facet, contains)
         return top_values(facet, self.view.alive, limit, counts), int(np.count_nonzero(counts))

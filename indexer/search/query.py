@@ -1,9 +1,11 @@
 """The query language, parsed into a small tree that the search engine evaluates.
 
-Syntax: words (all required, any inflected form), ``OR`` / ``|``, ``NOT`` / ``-word``,
-parentheses, ``"phrase"`` and ``"phrase"~N``, ``!word`` / ``!"phrase"`` (exact form), and the
-field prefixes ``title:``, ``person:``, ``org:``, ``loc:``, ``source:``. A query that does not
-parse falls back to its plain words.
+Syntax: words (all required, any inflected form), ``OR`` / ``ИЛИ`` / ``|`` (and a lower-case
+``or`` between two operands), ``AND`` / ``И``, ``NOT`` / ``НЕ`` / ``-word`` (the Russian operators
+in upper case only: «и», «не» stay words), parentheses, ``"phrase"`` and ``"phrase"~N``,
+``!word`` / ``!"phrase"`` (exact form), ``word*`` (every indexed word starting so, expanded by
+``rewrite``), and the field prefixes ``title:``, ``person:``, ``org:``, ``loc:``, ``source:``. A
+query that does not parse falls back to its plain words.
 """
 
 from __future__ import annotations
@@ -24,6 +26,14 @@ MAX_SLOP = 100  # "…"~N
 MAX_TERMS = 32  # words and field values in the whole query
 MAX_PHRASE = 12  # words in one phrase
 MAX_DEPTH = 8  # nested parentheses; deeper pairs are dropped
+MIN_PREFIX = 3  # letters before ``*``; a shorter prefix is searched as a word
+
+OR_WORDS = ("OR", "ИЛИ", "|")
+AND_WORDS = ("AND", "И")
+NOT_WORDS = ("NOT", "НЕ")
+OPERATORS = (*OR_WORDS, *AND_WORDS, *NOT_WORDS)
+LOOSE_OR = "or"  # an OR only between two operands; elsewhere a word
+_OPERATOR_WORDS = re.compile(r"(?<!\w)(?:OR|ИЛИ|AND|И|NOT|НЕ|or)(?!\w)")
 
 _TOKEN = re.compile(
     r"""
@@ -58,6 +68,15 @@ class Text:
     exact: bool = False
     phrase: bool = False
     slop: int = 0
+    quoted: bool = False  # typed in quotes (a phrase, or one word kept as typed)
+
+
+@dataclass
+class Prefix:
+    """``word*``: every indexed word that starts with ``prefix`` (expanded before evaluation)."""
+
+    prefix: str
+    field: str | None = None
 
 
 @dataclass
@@ -83,7 +102,7 @@ class Not:
     item: Node
 
 
-Node = Text | Value | And | Or | Not
+Node = Text | Prefix | Value | And | Or | Not
 
 
 def words_of(text: str) -> tuple[list[str], list[int]]:
@@ -116,7 +135,7 @@ def parse_bounded(query: str) -> tuple[Node | None, list[str]]:
 
 
 def plain(query: str, warnings: list[str] | None = None) -> Node | None:
-    words, _ = words_of(re.sub(r"\b(?:OR|AND|NOT)\b", " ", query))
+    words, _ = words_of(_OPERATOR_WORDS.sub(" ", query))
     if len(words) > MAX_TERMS and warnings is not None:
         warnings.append(_too_many())
     items: list[Node] = [Text([w], [0]) for w in words[:MAX_TERMS]]
@@ -173,6 +192,19 @@ def _flatten(tokens: Tokens) -> tuple[Tokens, bool]:
     return out, deep
 
 
+def _is_or(tokens: Tokens, i: int) -> bool:
+    """Whether ``tokens[i]`` is an OR: ``OR``, ``ИЛИ``, ``|``, or a lower-case ``or`` with an
+    operand on either side (not first, not last, not next to a bracket)."""
+    if i >= len(tokens) or tokens[i][0] != "word":
+        return False
+    text = tokens[i][1].group()
+    if text in OR_WORDS:
+        return True
+    if text != LOOSE_OR or i == 0 or i + 1 >= len(tokens):
+        return False
+    return tokens[i - 1][0] not in ("lpar", "minus", "field") and tokens[i + 1][0] != "rpar"
+
+
 class _Parser:
     def __init__(self, query: str):
         self.warnings: list[str] = []
@@ -204,6 +236,9 @@ class _Parser:
         kind, m = self.tokens[self.i]
         return kind, m.group()
 
+    def at_or(self) -> bool:
+        return _is_or(self.tokens, self.i)
+
     def parse(self) -> Node | None:
         node = self.parse_or()
         if self.i < len(self.tokens):
@@ -212,7 +247,7 @@ class _Parser:
 
     def parse_or(self) -> Node | None:
         items = [self.parse_and()]
-        while (tok := self.peek()) and tok[0] == "word" and tok[1] in ("OR", "|"):
+        while self.at_or():
             self.i += 1
             items.append(self.parse_and())
         operands = [i for i in items if i is not None]
@@ -225,8 +260,8 @@ class _Parser:
 
     def parse_and(self) -> Node | None:
         items = []
-        while (tok := self.peek()) and tok[0] != "rpar" and tok[1] not in ("OR", "|"):
-            if tok == ("word", "AND"):
+        while (tok := self.peek()) and tok[0] != "rpar" and not self.at_or():
+            if tok[0] == "word" and tok[1] in AND_WORDS:
                 self.i += 1
                 continue
             node = self.parse_unary()
@@ -239,7 +274,7 @@ class _Parser:
     def parse_unary(self) -> Node | None:
         kind, m = self.tokens[self.i]
         text = m.group()
-        if kind == "word" and text == "NOT":
+        if kind == "word" and text in NOT_WORDS:
             self.i += 1
             if self.peek() is None:
                 raise ParseError("NOT without an operand")
@@ -290,12 +325,50 @@ class _Parser:
                 self.warn(f"a phrase's ~N is at most {MAX_SLOP}")
                 slop = MAX_SLOP
             return Text(words, offsets, fieldname, exact=bool(m.group("pbang")),
-                        phrase=len(words) > 1, slop=slop)
+                        phrase=len(words) > 1, slop=slop, quoted=True)
         raw = m.group()
         exact = raw.startswith("!")
+        if raw.endswith("*"):
+            prefix = self._prefix(raw.lstrip("!").rstrip("*"), fieldname)
+            if prefix is not None:
+                return prefix
         words, _ = words_of(raw)
         items: list[Node] = [Text([w], [0], fieldname, exact=exact)
                              for w in words[:self.take(len(words))]]
         if not items:
             return None
         return items[0] if len(items) == 1 else And(items)
+
+    def _prefix(self, text: str, fieldname: str | None) -> Prefix | None:
+        """``text*`` as a Prefix, or None to search it as a word (too short, or not one word)."""
+        words, _ = words_of(text)
+        if len(words) != 1 or WORD_RE.fullmatch(text) is None:
+            return None
+        if len(words[0]) < MIN_PREFIX:
+            self.warn(f"«{text}*»: a prefix needs at least {MIN_PREFIX} letters; "
+                      "searched as a word")
+            return None
+        return Prefix(words[0], fieldname) if self.take(1) else None
+
+
+def plain_tokens(query: str) -> list[tuple[int, int]]:
+    """The spans of the query's plain words: not quoted, not ``!exact``, not ``prefix*``, not
+    after a field prefix, ``-`` or ``NOT``, not an operator. What corrections may rewrite; a
+    query that does not parse is all plain words, as ``parse`` reads it then."""
+    try:
+        tokens = _lex(query)
+    except ParseError:
+        return [m.span() for m in re.finditer(r"[^\s()\"]+", query)
+                if not _OPERATOR_WORDS.fullmatch(m.group())]
+    spans = []
+    for i, (kind, m) in enumerate(tokens):
+        before = tokens[i - 1] if i else None
+        text = m.group()
+        if (kind != "word" or text in OPERATORS or text == LOOSE_OR
+                or text.startswith("!") or text.endswith("*")):
+            continue
+        if before is not None and (before[0] in ("field", "minus")
+                                   or before[1].group() in NOT_WORDS):
+            continue
+        spans.append(m.span())
+    return spans

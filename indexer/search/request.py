@@ -49,6 +49,10 @@ class SearchRequest:
     collapse: bool = True  # reprints of one story shown as one hit
     facets: bool = True
     facet_size: int = FACET_SIZE
+    correct: bool = True  # typos, layout, script and other names; off: only what was typed
+    # The size of the first page that partial matches fill up when full ones do not (the
+    # page's own size unless a caller fetching more at a time, as the CSV export, says so).
+    fill: int | None = None
     warnings: list[str] = field(default_factory=list)  # what was cut to keep the request bounded
     snippets: bool = True  # highlighted snippets in the hits (the CSV export needs none)
     # URL parameter ("from", "to") → why its value was not used (Russian, for the page).
@@ -191,6 +195,7 @@ def parse_request(params, lenient_dates: bool = False) -> SearchRequest:
             req.match_all.append(kind.name)
     req.facets = _flag(params, "facets", True)
     req.collapse = _flag(params, "collapse", True)
+    req.correct = _flag(params, "correct", True)
     return req
 
 
@@ -237,5 +242,6 @@ def request_params(req: SearchRequest, **changes) -> list[tuple[str, str]]:
     defaults = [("sort", r.sort, "relevance"), ("size", str(r.size), "10"),
                 ("page", str(r.page), "1"), ("facets", "1" if r.facets else "0", "1"),
                 ("facet_size", str(r.facet_size), str(FACET_SIZE)),
-                ("collapse", "1" if r.collapse else "0", "1")]
+                ("collapse", "1" if r.collapse else "0", "1"),
+                ("correct", "1" if r.correct else "0", "1")]
     return out + [(k, v) for k, v, default in defaults if v != default]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from indexer.search.expansion import Correction
 from indexer.search.occurrences import spans
 from indexer.search.snippets import fragments, lead_fragment, mark
 from indexer.search.view import IndexView
@@ -28,6 +29,7 @@ class Hit:
     # earliest first; shown under it instead of as hits of their own.
     reprints: list[dict] = field(default_factory=list)
     reprint_of: str | None = None  # the earliest article of its story, when this is a reprint
+    missing: list[str] = field(default_factory=list)  # query words it lacks (a partial match)
 
     def to_json(self) -> dict:
         data = asdict(self)
@@ -52,17 +54,30 @@ class SearchResult:
     undated: int = 0  # undated articles among the results
     undated_left_out: int = 0  # undated articles the date range left out
     facet_totals: dict[str, int] = field(default_factory=dict)  # kind → values in the results
+    partial: int = 0  # articles lacking a word or two, after the ``total`` full matches
+    searched: str = ""  # the query searched: ``query`` with corrections applied
+    corrections: list[Correction] = field(default_factory=list)
+    relaxed: bool = False  # partial matches were looked for (the page says what was tried)
+    optional: list[str] = field(default_factory=list)  # function words that did not exclude
+
+    @property
+    def corrected(self) -> str | None:
+        """The query searched instead of the one typed, None when it was searched as typed."""
+        return self.searched if self.searched and self.searched != self.query else None
 
     def to_json(self) -> dict:
         """The /api/search response."""
         return {
             "query": self.query,
+            "corrected_query": self.corrected,
+            "corrections": [c.to_json() for c in self.corrections],
             "total": self.total,
             "entries": self.entries,
             "pages": self.pages,
             "undated": self.undated,
             "undated_left_out": self.undated_left_out,
             "date_granularity": self.date_granularity,
+            "partial": self.partial,
             "page": self.page,
             "size": self.size,
             "took_ms": self.took_ms,
@@ -79,7 +94,8 @@ def entities_of(stored: dict, name: str) -> list[str]:
 
 
 def build_hit(view: IndexView, docnum: int, score: float, words: list[WordTerms],
-              stored: dict | None = None, snippet: bool = True) -> Hit:
+              stored: dict | None = None, snippet: bool = True,
+              missing: list[str] | None = None) -> Hit:
     """A hit: the document's stored fields, its title and snippet with ``words`` marked."""
     stored = stored if stored is not None else view.stored(docnum)
     title = stored.get("title", "")
@@ -101,4 +117,5 @@ def build_hit(view: IndexView, docnum: int, score: float, words: list[WordTerms]
         persons=entities_of(stored, "persons"),
         organisations=entities_of(stored, "organisations"),
         locations=entities_of(stored, "locations"),
+        missing=missing or [],
     )

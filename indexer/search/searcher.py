@@ -16,10 +16,10 @@ from indexer.search.execute import Search, by_date
 from indexer.search.facets import top_values
 from indexer.search.matching import highlight_words
 from indexer.search.occurrences import spans
-from indexer.search.query import parse
 from indexer.search.reprints import reprint_ref
 from indexer.search.request import SearchRequest
 from indexer.search.results import Hit, SearchResult, build_hit
+from indexer.search.rewrite import rewrite
 from indexer.search.similar import similar_scores
 from indexer.search.snippets import body_html
 from indexer.search.versions import Versions, reading
@@ -66,7 +66,7 @@ class Searcher:
             if docnum is None:
                 return None
             stored = view.stored(docnum)
-            words = highlight_words(parse(q)) if q else []
+            words = highlight_words(rewrite(view, q).node) if q else []
             text = stored.get("body", "")
             data = build_hit(view, docnum, 0.0, words, stored, snippet=False)
             group = [int(d) for d in view.reprints.of(docnum)]

@@ -111,8 +111,9 @@ def test_help(client) -> None:
     r = client.get("/help")
     assert r.status_code == 200
     page = text_of(r)
-    for example in ("OR", "NOT", "-суд", "~3", "!стали", "title:", "person:", "org:", "loc:",
-                    "source:", "from"):
+    for example in ("OR", "NOT", "ИЛИ", "НЕ", "голун*", "-суд", "~3", "!стали", "title:",
+                    "person:", "org:", "loc:", "source:", "from", "канституция", "rjycnbnewbz",
+                    "Tokayev", "!ЕС", "correct=0"):
         assert example in page, example
 
 
@@ -351,9 +352,9 @@ def test_csv_export(client) -> None:
     text = r.data.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))  # «;»: a Russian-locale Excel
     assert rows[0] == ["permalink", "date", "source", "title", "snippet", "url", "id",
-                       "persons", "organisations", "locations", "reprint_of"]
+                       "persons", "organisations", "locations", "reprint_of", "missing"]
     assert len(rows) - 1 == min(total, 1000)
-    assert all(len(row) == 11 for row in rows)
+    assert all(len(row) == 12 for row in rows)
     ids = [row[6] for row in rows[1:]]
     assert len(set(ids)) == len(ids)
     for row in rows[1:]:

@@ -71,19 +71,25 @@ def test_query_length_is_bounded_on_every_page(client) -> None:
     assert client.get(f"/articles/{article}", query_string={"q": "слово"}).status_code == 200
 
 
-def test_past_the_time_budget_hits_facets_and_suggestions_are_left_out(
+def test_past_the_time_budget_snippets_facets_and_corrections_are_left_out(
     client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A search that used up its time adds no more work: the first hit only, no facets, no
-    suggestion, and each said in the warnings."""
+    """A search that used up its time adds no more costly work: a snippet for the first hit
+    only, no facets, no typo correction, and each said in the warnings."""
+    query = {"q": "Москва канституция"}
+    full = client.get("/api/search", query_string=query).get_json()
+    assert full["corrected_query"] == "Москва конституция"
     monkeypatch.setattr(execute, "REQUEST_BUDGET", 0.0)
-    found = client.get("/api/search", query_string={"q": "Москва канституция"}).get_json()
-    assert len(found["hits"]) <= 1
+    monkeypatch.setattr(execute, "TIME_BUDGET", 0.0)
+    found = client.get("/api/search", query_string=query).get_json()
+    assert found["corrected_query"] is None
+    assert found["hits"] and found["hits"][0]["snippet_html"]
+    assert not any(h["snippet_html"] for h in found["hits"][1:])
     assert all(found["facets"][name] == [] for name in ("persons", "organisations",
                                                           "locations", "sources"))
-    assert found["suggestion"] is None
     assert "time limit reached: some facets were not counted" in found["warnings"]
-    assert "time limit reached: no spelling suggestion" in found["warnings"]
+    assert "time limit reached: some words were not checked for typos" in found["warnings"]
+    assert "time limit reached: snippets only for the first 1 results" in found["warnings"]
 
 
 def test_the_csv_export_is_one_search_with_one_budget(client,

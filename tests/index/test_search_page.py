@@ -219,17 +219,20 @@ def test_sources_by_the_name_the_page_shows(client) -> None:
 
 def test_reprints_are_one_hit_and_still_counted(client) -> None:
     grouped = api(client, q="пингвин королевский")
-    assert grouped["total"] == 4 and grouped["entries"] == 2
+    # Four full matches, two entries; the partial ones (a word missing) come after them.
+    assert grouped["total"] == 4 and grouped["entries"] == 2 + grouped["partial"]
+    assert [bool(h["missing"]) for h in grouped["hits"]] == [False] * 2 + [True] * (
+        grouped["partial"])
     head = next(h for h in grouped["hits"] if h["reprints"])
     assert head["id"] == REPRINTS[0]  # the earliest
     assert [r["id"] for r in head["reprints"]] == REPRINTS[1:]
-    assert grouped["facets"]["sources"] == [
-        {"value": "Вечерний Тестоград", "count": 2},
-        {"value": "Агентство Тестовых Новостей", "count": 1},
-        {"value": "Тестоградская неделя", "count": 1},
-    ]
+    sources = {f["value"]: f["count"] for f in grouped["facets"]["sources"]}
+    assert {k: sources[k] for k in ("Вечерний Тестоград", "Агентство Тестовых Новостей",
+                                    "Тестоградская неделя")} == {
+        "Вечерний Тестоград": 2, "Агентство Тестовых Новостей": 1, "Тестоградская неделя": 1}
+    assert sum(sources.values()) == grouped["total"] + grouped["partial"]  # articles, not hits
     apart = api(client, q="пингвин королевский", collapse=0)
-    assert apart["total"] == apart["entries"] == 4
+    assert apart["total"] + apart["partial"] == apart["entries"] == 4 + grouped["partial"]
     assert {h["reprint_of"] for h in apart["hits"]} == {None, REPRINTS[0]}
     article = client.get(f"/api/articles/{REPRINTS[1]}").get_json()
     assert [r["id"] for r in article["reprints"]] == REPRINTS

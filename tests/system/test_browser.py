@@ -234,6 +234,36 @@ def test_works_without_javascript(page_factory, server) -> None:
     assert all("2017" <= d[:4] <= "2018" for d in dates)
 
 
+def test_a_misspelt_query_is_forgiven(page_factory, server) -> None:
+    """A typo is corrected with a notice and a link that searches what was typed; articles
+    lacking a word follow, the word struck through."""
+    page = page_factory(1280)
+    page.goto(server + "/")
+    page.get_by_label("Поисковый запрос").fill("канституция референдум жираф")
+    page.get_by_label("Поисковый запрос").press("Enter")
+    page.wait_for_url(re.compile(r"/search\?q="))
+    notice = page.locator(".notice--corrected")
+    assert notice.inner_text() == ("Показаны результаты по запросу «конституция референдум "
+                                   "жираф». Искать только «канституция референдум жираф»")
+    titles = page.locator(".hit__title").all_inner_texts()
+    assert "Депутаты обсудили поправки" in titles, "the corrected query's results"
+    missing = page.locator(".hit__missing s")
+    assert missing.count() > 0 and missing.first.inner_text() == "жираф"
+    struck = missing.first.evaluate("el => getComputedStyle(el).textDecorationLine")
+    assert "line-through" in struck
+    assert page.locator(".hit__tier").first.is_visible()
+    shoot(page, "forgiving-corrected.png", full_page=True)
+
+    notice.get_by_role("link", name="канституция референдум жираф").click()
+    page.wait_for_url(re.compile(r"correct=0"))
+    assert params(page)["q"] == ["канституция референдум жираф"]
+    assert page.locator(".notice--corrected").count() == 0
+    suggestion = page.locator(".notice--suggestion")
+    assert suggestion.inner_text() == "Возможно, вы имели в виду «конституция референдум жираф»?"
+    shoot(page, "forgiving-exactly.png", full_page=True)
+    assert page.problems == []
+
+
 def test_error_pages_in_the_browser(page_factory, server) -> None:
     page = page_factory(1280)
     response = page.goto(server + "/search?q=Москва&page=abc")

@@ -123,6 +123,7 @@ def own_markup(client: FlaskClient, article_id: str) -> set[str]:
     names: set[str] = set()
     for url in ("/", "/search?q=конституция", "/search?q=нефть+OR+газ&page=2",
                 "/search?q=канституция", "/search?q=zzzzqqq", "/search?q=(",
+                "/search?q=конституция+жираф", "/search?q=бегемот+крокодил",
                 "/search?page=0&q=a", f"/articles/{article_id}?q=конституция", "/nowhere"):
         names |= {tag for tag, _ in _tags(client.get(url).get_data(as_text=True))}
     assert {"mark", "a", "form"} <= names

@@ -298,9 +298,9 @@ def make_items(n: int, seed: int = SEED, kinds: tuple[str, ...] = KINDS,
 def index_vocabulary(searcher) -> frozenset[str]:
     """Every word of the index's titles and texts, as written and as lemma."""
     view = searcher._current()
-    with view.lock:
-        return frozenset(t.lstrip("~") for field in ("title", "body")
-                         for t in view.reader.field_terms(field))
+    reader = view.thread_searcher().reader()
+    return frozenset(t.lstrip("~") for field in ("title", "body")
+                     for t in reader.field_terms(field))
 
 
 _TEXTS: dict[str, list[str]] = {}
@@ -333,7 +333,10 @@ def rank(searcher, query: str, same: set[str]) -> tuple[float, object]:
     from indexer.search import SearchRequest
 
     result = searcher.search(SearchRequest(q=query, size=10, facets=False))
-    ranks = [i for i, h in enumerate(result.hits) if h.id in same]
+    # A reprint of the article shown in its place, the article under it («ещё N перепечаток»),
+    # counts as the article: the page shows it there.
+    ranks = [i for i, h in enumerate(result.hits)
+             if h.id in same or any(r["id"] in same for r in h.reprints)]
     return (1 / (ranks[0] + 1) if ranks else 0.0), result
 
 
@@ -410,8 +413,9 @@ def main() -> None:
 
     from indexer.search import Searcher, execute, proximity, scoring
 
-    if args.time_limit is not None:
+    if args.time_limit is not None:  # the ranking's limit and the whole request's
         execute.TIME_BUDGET = args.time_limit
+        execute.REQUEST_BUDGET = max(execute.REQUEST_BUDGET, 2 * args.time_limit)
     searcher = Searcher(index)
     vocabulary = index_vocabulary(searcher) if "typo" in args.kinds else frozenset()
     stats: Counter = Counter()

@@ -215,9 +215,9 @@ def hostile(searcher, words: list[str]) -> None:
 def frequent_words(searcher, n: int = 40) -> list[str]:
     """Frequent words of the index (by body document frequency) that are not function words."""
     view = searcher._current()
-    with view.lock:
-        terms = [(t, view.reader.doc_frequency("body", t)) for t in view.reader.field_terms("body")
-                 if not t.startswith("~") and len(t) >= 5 and t.isalpha()]
+    reader = view.thread_searcher().reader()
+    terms = [(t, reader.doc_frequency("body", t)) for t in reader.field_terms("body")
+             if not t.startswith("~") and len(t) >= 5 and t.isalpha()]
     terms.sort(key=lambda x: -x[1])
     return [t for t, _ in terms[:n]]
 

@@ -29,7 +29,8 @@ REQUEST_BUDGET = 0.5
 
 
 class Search:
-    """One search over one view (run with the view's lock held)."""
+    """One search over one view (no lock: its state is its own, the view's arrays are read
+    only)."""
 
     def __init__(self, view: IndexView, req: SearchRequest):
         self.view = view

@@ -8,6 +8,7 @@ a snippet needs 10 documents' values, not a frequent term's 100,000.
 
 from __future__ import annotations
 
+import threading
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -102,8 +103,8 @@ class Blocks:
 
     def __init__(self, make_matcher: Callable[[], W3LeafMatcher], rows: np.ndarray,
                  offsets: np.ndarray) -> None:
-        self._make_matcher = make_matcher
-        self._matcher: W3LeafMatcher | None = None
+        self._make_matcher = make_matcher  # over the calling thread's file handles
+        self._local = threading.local()  # a matcher per thread: they seek and read
         self._rows = rows.tolist()
         self._offsets = offsets.tolist()
         self._blocks: dict[int, list[bytes]] = {}
@@ -112,7 +113,9 @@ class Blocks:
         b = bisect_right(self._rows, row) - 1
         values = self._blocks.get(b)
         if values is None:
-            m = self._matcher = self._matcher or self._make_matcher()
+            m = getattr(self._local, "matcher", None)
+            if m is None:
+                m = self._local.matcher = self._make_matcher()
             m._goto(m._baseoffset + self._offsets[b])
             m._read_data()
             values = self._blocks[b] = m._data[2]
@@ -167,10 +170,13 @@ class _Parts:
 
 
 def read_postings(leaves: list, arrays: list[SegmentArrays | None], alive: np.ndarray,
-                  fieldname: str, term: str) -> Postings:
-    """All live postings of a term in the segments ``leaves`` (with their ``arrays``)."""
+                  fieldname: str, term: str, leaves_now: Callable[[], list] | None = None
+                  ) -> Postings:
+    """All live postings of a term in the segments ``leaves`` (with their ``arrays``).
+    ``leaves_now``: the segment readers of the thread reading the values later (a cached
+    term's values are read by whichever thread needs them), by default ``leaves``."""
     parts = _Parts()
-    for (leaf, base), segment_arrays in zip(leaves, arrays, strict=True):
+    for k, ((leaf, base), segment_arrays) in enumerate(zip(leaves, arrays, strict=True)):
         tbytes = leaf._text_to_bytes(fieldname, term)
         terms = leaf._terms
         try:  # one term-table lookup (``term in leaf`` and then a matcher are two)
@@ -182,7 +188,8 @@ def read_postings(leaves: list, arrays: list[SegmentArrays | None], alive: np.nd
         fmt = leaf.schema[fieldname].format
         key = (fieldname, tbytes)
 
-        def matcher(terms=terms, info=info, fmt=fmt, key=key) -> W3LeafMatcher:
+        def matcher(k=k, info=info, fmt=fmt, key=key) -> W3LeafMatcher:
+            terms = (leaves_now() if leaves_now else leaves)[k][0]._terms
             return terms._codec.postings_reader(terms._postfile, info, fmt, term=key)
 
         if found is not None:

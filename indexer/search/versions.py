@@ -55,27 +55,37 @@ class Versions:
         view = self._view
         if view is not None and time.monotonic() - self._checked < CHECK_EVERY:
             return view
-        with self._lock:
-            now = time.monotonic()
-            if self._view is not None and now - self._checked < CHECK_EVERY:
-                return self._view
-            self._checked = now
-            try:
-                build, version = locate(self.index_path)
-                if self._view is None or self._view.version != version:
-                    new = IndexView(build, version)
-                    if self._view is not None:
-                        self._retired.append((now, self._view))
-                    self._view = new
-            except Exception as err:
-                if self._view is not None:
-                    return self._view  # keep serving the version we have
-                if isinstance(err, IndexUnavailable):
-                    raise
-                raise IndexUnavailable(f"the index cannot be opened: {err}",
-                                       "Индекс не удаётся открыть") from err
-            self._close_retired(now)
+        # One thread checks (and opens a new version, which takes a while); the others keep
+        # searching the version they have meanwhile instead of waiting for it.
+        if not self._lock.acquire(blocking=view is None):
+            return view  # type: ignore[return-value]  # not None: acquire blocks when it is
+        try:
+            return self._check()
+        finally:
+            self._lock.release()
+
+    def _check(self) -> IndexView:
+        """Open the live version if it changed (called with the lock held)."""
+        now = time.monotonic()
+        if self._view is not None and now - self._checked < CHECK_EVERY:
             return self._view
+        self._checked = now
+        try:
+            build, version = locate(self.index_path)
+            if self._view is None or self._view.version != version:
+                new = IndexView(build, version)
+                if self._view is not None:
+                    self._retired.append((now, self._view))
+                self._view = new
+        except Exception as err:
+            if self._view is not None:
+                return self._view  # keep serving the version we have
+            if isinstance(err, IndexUnavailable):
+                raise
+            raise IndexUnavailable(f"the index cannot be opened: {err}",
+                                   "Индекс не удаётся открыть") from err
+        self._close_retired(now)
+        return self._view
 
     def _close_retired(self, now: float) -> None:
         keep = []
@@ -89,13 +99,13 @@ class Versions:
 
 @contextmanager
 def reading(view: IndexView) -> Iterator[None]:
-    """Hold the view's lock; a damaged index becomes IndexUnavailable (a 503), not a crash."""
-    with view.lock:
-        try:
-            yield
-        except Exception as err:
-            # Whoosh reports some damage with a bare Exception («Block tag error»).
-            if not isinstance(err, _READ_ERRORS) and type(err) is not Exception:
-                raise
-            raise IndexUnavailable(f"the index cannot be read: {err}",
-                                   "Индекс повреждён и не читается") from err
+    """Read ``view`` (no lock: searches run side by side); a damaged index becomes
+    IndexUnavailable (a 503), not a crash."""
+    try:
+        yield
+    except Exception as err:
+        # Whoosh reports some damage with a bare Exception («Block tag error»).
+        if not isinstance(err, _READ_ERRORS) and type(err) is not Exception:
+            raise
+        raise IndexUnavailable(f"the index cannot be read: {err}",
+                               "Индекс повреждён и не читается") from err

@@ -5,7 +5,11 @@ query needs in bulk: dates, sources and entities as numpy arrays over the global
 numbers, field lengths for BM25, and an id → docnum map. Term postings are read straight from
 the segment files (``postings``) and cached.
 
-Whoosh's readers share file handles (seek + read), so every read goes through ``self.lock``.
+No lock is held for a search. The arrays are read once and never written, so threads share
+them; Whoosh's readers seek and read on shared file handles, so each thread reads through its
+own (``leaves()``: the segment readers opened for that thread, once per view); the postings
+arrays are read with ``pread``. ``self.lock`` guards only the caches' bookkeeping, for
+microseconds.
 """
 
 from __future__ import annotations
@@ -39,13 +43,15 @@ class IndexView:
     def __init__(self, build: Path, version: str):
         self.build = build
         self.version = version
-        self.lock = threading.RLock()
+        self.lock = threading.Lock()
         # Read segment files, never memory-map them: a file truncated or replaced under a
         # mapping kills the whole process with SIGBUS; a read of it fails as an exception.
         self.ix = FileStorage(str(build), supports_mmap=False, readonly=True).open_index()
-        self.searcher = self.ix.searcher()
+        self._local = threading.local()
+        self._searchers: list = []  # every thread's, to close with the view
+        self.searcher = self.thread_searcher()
         self.reader = self.searcher.reader()
-        self.leaves = list(self.reader.leaf_readers())
+        self.leaves = self.local_leaves()  # the opening thread's: for reads while opening
         self.arrays = [SegmentArrays.open(build, leaf.segment().segid)
                        for leaf, _ in self.leaves]
         self.n = self.reader.doc_count_all()
@@ -64,9 +70,25 @@ class IndexView:
         info = build / BUILD_INFO
         self.build_info = json.loads(info.read_text()) if info.exists() else {}
 
+    def thread_searcher(self):
+        """This thread's Whoosh searcher over the view's segments (opened at its first read)."""
+        searcher = getattr(self._local, "searcher", None)
+        if searcher is None:
+            searcher = self._local.searcher = self.ix.searcher()
+            self._local.leaves = list(searcher.reader().leaf_readers())
+            with self.lock:
+                self._searchers.append(searcher)
+        return searcher
+
+    def local_leaves(self) -> list:
+        """This thread's segment readers with their first docnums: (reader, base)."""
+        self.thread_searcher()
+        return self._local.leaves
+
     def close(self) -> None:
         with self.lock:
-            self.searcher.close()
+            for searcher in self._searchers:
+                searcher.close()
             for arrays in self.arrays:
                 if arrays is not None:
                     arrays.close()
@@ -126,21 +148,25 @@ class IndexView:
     # Postings and stored fields
 
     def postings(self, fieldname: str, term: str, cache: bool = True) -> Postings:
-        """All live postings of a term (cached)."""
+        """All live postings of a term (cached). Read with this thread's readers, outside the
+        lock: two threads asking for one term at once both read it, and one copy is kept."""
         key = (fieldname, term)
         with self.lock:
             hit = self._cache.get(key)
             if hit is not None:
                 self._cache.move_to_end(key)
                 return hit
-            p = read_postings(self.leaves, self.arrays, self.alive, fieldname, term)
-            if cache:
-                self._cache[key] = p
-                self._cached_postings += len(p.docs) + 1
+        p = read_postings(self.local_leaves(), self.arrays, self.alive, fieldname, term,
+                          self.local_leaves)
+        if cache:
+            with self.lock:
+                if key not in self._cache:
+                    self._cache[key] = p
+                    self._cached_postings += len(p.docs) + 1
                 while self._cached_postings > CACHE_POSTINGS and len(self._cache) > 1:
                     _, old = self._cache.popitem(last=False)
                     self._cached_postings -= len(old.docs) + 1
-            return p
+        return p
 
     def dense_tf(self, fieldname: str, term: str) -> np.ndarray:
         """The term's weight in every document, as a dense array (0 where absent)."""
@@ -156,12 +182,12 @@ class IndexView:
             if hit is not None:
                 self._stored.move_to_end(docnum)
                 return hit
-            fields = self.searcher.stored_fields(docnum)
+        fields = self.thread_searcher().stored_fields(docnum)
+        with self.lock:
             self._stored[docnum] = fields
             if len(self._stored) > CACHE_STORED:
                 self._stored.popitem(last=False)
-            return fields
+        return fields
 
     def doc_frequency(self, fieldname: str, term: str) -> int:
-        with self.lock:
-            return self.reader.doc_frequency(fieldname, term)
+        return self.thread_searcher().reader().doc_frequency(fieldname, term)

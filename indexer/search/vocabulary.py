@@ -36,8 +36,7 @@ class Vocabulary:
 
     @staticmethod
     def read(view: IndexView) -> Vocabulary:
-        with view.lock:  # only the reads: searches of the view wait for no more
-            tables = [_read_table(leaf) for leaf, _ in view.leaves]
+        tables = [_read_table(leaf) for leaf, _ in view.local_leaves()]
         counts: dict[str, int] = {}
         for table in tables:
             for word, df in _words(*table):

@@ -32,6 +32,7 @@ from indexer.search import (
     parse_request,
     request_params,
 )
+from indexer.search.budget import LATE
 from indexer.search.execute import PAST_LAST_PAGE
 from indexer.search.facets import one_period
 from web import errors, searcher
@@ -139,10 +140,12 @@ def search() -> Any:
     links = Links(req)
     past_last_page = req.page > result.pages and result.entries > 0
     work_warnings = [w for w in result.warnings if not w.startswith(PAST_LAST_PAGE)]
+    late = [w for w in work_warnings if w.startswith(LATE)]
+    work_warnings = [w for w in work_warnings if not w.startswith(LATE)]
     body = render_template(
         "search.html", req=req, result=result, links=links, chart=results_chart(req, result, links),
         filtered=req.filtered(), pages=page_numbers(req.page, result.pages),
-        past_last_page=past_last_page, work_warnings=work_warnings,
+        past_last_page=past_last_page, work_warnings=work_warnings, late=late,
         active_count=active_filters(req),
         typed={k: request.args.get(k, "") for k in ("from", "to")},
         notices=Notices(req, result, links),

@@ -6,6 +6,8 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+LATE = "time limit reached: "  # how the warnings of work cut short begin
+
 
 class Budget:
     """``late(what)`` tells whether the deadline (``time.perf_counter()``) has passed, and notes
@@ -18,7 +20,7 @@ class Budget:
     def late(self, what: str) -> bool:
         if self.deadline is None or time.perf_counter() < self.deadline:
             return False
-        note = f"time limit reached: {what}"
+        note = f"{LATE}{what}"
         if note not in self.warnings:
             self.warnings.append(note)
         return True

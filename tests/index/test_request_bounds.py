@@ -109,3 +109,16 @@ def test_the_csv_export_is_one_search_with_one_budget(client,
     snippet = rows[0].index("snippet")
     assert rows[1][snippet] and not any(row[snippet] for row in rows[2:])
     assert "snippets only for the first 1 results" in cut.headers["X-Muragat-Warnings"]
+
+
+def test_the_page_says_a_search_ran_out_of_time_not_that_it_was_too_long(
+    client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(execute, "REQUEST_BUDGET", 0.0)
+    page = client.get("/search", query_string={"q": "Москва"}).get_data(as_text=True)
+    assert "Поиск не уложился в отведённое время" in page
+    assert "Запрос слишком длинный или сложный" not in page
+    many = " ".join(f"слово{i}" for i in range(40))  # over the 32 words a query may have
+    monkeypatch.setattr(execute, "REQUEST_BUDGET", 600.0)
+    page = client.get("/search", query_string={"q": many}).get_data(as_text=True)
+    assert "Запрос слишком длинный или сложный" in page

@@ -1,0 +1,75 @@
+"""Writing articles into one segment of an index: analysed once, their entities looked up (or
+found) a batch at a time, postings spilled to disk whenever a budget of them is held."""
+
+from __future__ import annotations
+
+import gc
+from pathlib import Path
+
+from whoosh.formats import Characters
+
+from indexer.build.documents import document
+from indexer.records import Article
+from indexer.store.codec import MuragatCodec
+from indexer.store.segment_builder import SegmentBuilder
+from indexer.text.analyzer import index_occurrences
+
+# Postings a writer holds in memory before it spills them to a sorted run on disk (~100 bytes
+# each); the runs are joined into its one segment at the end.
+SEGMENT_POSTINGS = 1_500_000
+# With entities the NER model and its work share the worker (~100 MB): a smaller budget keeps
+# the worker under 500 MB.
+SEGMENT_POSTINGS_WITH_ENTITIES = 900_000
+
+
+def analysed_fields(schema) -> tuple[str, ...]:
+    """The lemma-analysed text fields: those that keep positions with character offsets."""
+    return tuple(name for name, f in schema.items() if isinstance(f.format, Characters))
+
+
+class SegmentWriting:
+    """Writes articles into one new segment of the index ``ix``; with an entity cache, with
+    their entities."""
+
+    def __init__(self, ix, entity_cache: Path | None) -> None:
+        self.ix = ix
+        self.cache = entity_cache
+        self.fields = analysed_fields(ix.schema)
+        self.segments: list = []
+        self._builder: SegmentBuilder | None = None
+
+    def add_batch(self, batch: list[Article],
+                  values: list[dict[str, list[str]] | None] | None = None) -> None:
+        """Add a batch of articles (``values``: their entity values where known already, else
+        looked up, or found, for the whole batch)."""
+        if values is None:
+            values = self._entities(batch)
+        for article, entity_values in zip(batch, values, strict=True):
+            doc = document(article, entity_values)
+            if self._builder is None:
+                self._builder = SegmentBuilder(
+                    self.ix.storage, self.ix.indexname, self.ix.schema, MuragatCodec()
+                )
+            analysed = {name: index_occurrences(doc[name]) for name in self.fields if name in doc}
+            self._builder.add(doc, analysed)
+        budget = SEGMENT_POSTINGS if self.cache is None else SEGMENT_POSTINGS_WITH_ENTITIES
+        if self._builder is not None and self._builder.postings >= budget:
+            self._builder.spill()
+        # The postings held so far are millions of long-lived objects without cycles: out of
+        # the collector's sight they cost nothing, in it each full collection walked them all
+        # (a third of the analysis time).
+        gc.freeze()
+
+    def _entities(self, batch: list[Article]) -> list[dict[str, list[str]] | None]:
+        if self.cache is None:
+            return [None] * len(batch)
+        from indexer.entities.values import facet_values
+
+        return list(facet_values([a.text for a in batch], self.cache))
+
+    def finish(self) -> list:
+        """Close the current segment; all segments written so far."""
+        if self._builder is not None:
+            self.segments.append(self._builder.finish())
+            self._builder = None
+        return self.segments

@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 
 from indexer.entities.chunks import Mention
-from indexer.entities.persons import surname_forms
+from indexer.entities.declension import surname_forms
 from indexer.entities.words import WORD_RE, is_cap, is_name_part, is_title
 from indexer.text.morphology import known_parses
 

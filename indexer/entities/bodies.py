@@ -1,0 +1,188 @@
+"""Bodies qualified by their country or city, and words that are not organisations.
+
+A generic body followed by its place in the genitive is one organisation: «МИД Германии»,
+«Верховный суд Пакистана», «мэрии Перми» → «Мэрия Перми» (the place stays an entity of its
+own). The model tags such a body as ORG «МИД» + LOC «Германии», or tags only the place when the
+body is written in lower case; ``join_qualified`` makes them one span again. The qualifier of
+a value is written the one way the alias table gives (МИД РФ → МИД России).
+
+A body without its whose («Правительство», «Совет») and words such as «СМИ» or «Интернет» name
+no one organisation: ``is_generic`` tells the facet to leave them out.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from indexer.aliases import entry_of
+from indexer.entities.chunks import Mention
+from indexer.entities.words import WORD_RE, is_cap
+from indexer.text.morphology import inflect, known_parses
+from indexer.text.normalise import normalise
+
+# Lemmas of nouns that name a kind of body, which a place in the genitive makes one body.
+GENERIC_HEADS = frozenset(
+    """министерство минобороны минфин минздрав минюст минэкономразвития минэнерго минтранс
+    минсельхоз минкультуры минобрнауки минпросвещения минтруд минприроды минстрой минспорт
+    минпромторг минцифры минэкономики минсвязи мид мвд мчс фсб фсин генштаб прокуратура
+    генпрокуратура правительство кабмин парламент сенат конгресс сейм посольство консульство
+    генконсульство мэрия администрация полиция нацполиция милиция суд сборная армия
+    спецслужба разведка центробанк нацбанк цик избирком таможня погранслужба служба
+    управление палата ассамблея собрание дума комитет ведомство агентство минобразования
+    правоохранитель власть""".split()
+)
+# Values that name no one organisation or place on their own.
+GENERIC_VALUES = frozenset(
+    """сми сеть совет интернет гу сизо центр университет правительство парламент полиция
+    суд министерство мэрия администрация прокуратура посольство консульство сборная армия
+    милиция фонд компания банк группа партия комитет служба агентство управление
+    департамент институт академия школа театр музей клуб федерация ассоциация союз
+    корпорация холдинг концерн завод штаб кабмин власть власти ведомство палата собрание
+    дума ассамблея спецслужба спецслужбы разведка таможня колония больница редакция
+    телеканал газета журнал издание сайт соцсеть соцсети""".split()
+)
+_ABBR = re.compile(r"^[A-ZА-ЯЁ]{2,}$")
+
+
+@lru_cache(maxsize=16_384)
+def is_generic_head(word: str) -> bool:
+    """Is ``word`` (any form) a noun naming a kind of body (министерство, мэрия, суд, МИД)?"""
+    low = normalise(word)
+    if low in GENERIC_HEADS:
+        return True
+    return any(normalise(p.normal_form) in GENERIC_HEADS and p.tag.POS == "NOUN"
+               for p in known_parses(low))
+
+
+def is_generic(value: str) -> bool:
+    """A value that is no one entity: a generic word alone, or no capital letter at all."""
+    if not any(ch.isupper() for ch in value):
+        return True
+    return normalise(value) in GENERIC_VALUES
+
+
+def _is_place_genitive(text: str, mention: Mention) -> bool:
+    """Does a LOC mention read as a genitive (Германии, США, Москвы)?"""
+    words = WORD_RE.findall(text[mention.start : mention.end])
+    if not words:
+        return False
+    first = words[0]
+    if _ABBR.match(first):
+        return True
+    parses = known_parses(first.lower())
+    if parses:
+        return any(p.tag.case == "gent" for p in parses)
+    return first.lower().endswith(("ии", "ы", "и", "а", "я"))
+
+
+def join_qualified(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Qualified bodies as one ORG span each (the place kept as its own LOC): an ORG whose
+    last word is a generic body right before a LOC in the genitive; a lower-case generic body
+    word (with its adjectives) right before a LOC that the model did not tag."""
+    out: list[Mention] = []
+    ordered = sorted(mentions, key=lambda m: (m.start, m.end))
+    for i, m in enumerate(ordered):
+        nxt = ordered[i + 1] if i + 1 < len(ordered) else None
+        if (
+            m.kind == "ORG" and nxt is not None and nxt.kind == "LOC"
+            and text[m.end : nxt.start] == " " and _ends_with_body(text, m)
+            and _is_place_genitive(text, nxt)
+        ):
+            out.append(Mention("ORG", m.start, nxt.end))
+            continue
+        if m.kind == "LOC" and _is_place_genitive(text, m):
+            start = _body_before(text, m.start)
+            if start is not None and not any(o.end > start and o.start < m.start
+                                             for o in ordered if o is not m):
+                out.append(Mention("ORG", start, m.end))
+        out.append(m)
+    return out
+
+
+def _ends_with_body(text: str, m: Mention) -> bool:
+    """Is an ORG span a body that a place may qualify (МИД, Конституционного суда,
+    Министерство образования)?"""
+    return _head_is_body(text[m.start : m.end])
+
+
+_WORD_BEFORE = re.compile(r"([^\W\d_]+(?:-[^\W\d_]+)*)[ \u00a0]+$")
+
+
+def _body_before(text: str, start: int) -> int | None:
+    """Where a lower-case generic body before ``start`` begins, if there is one: «мэрии»,
+    «министерства обороны», «управления полиции» (up to three lower-case words of its
+    complement between the body and the place; adjectives before it, «городской», are left
+    out)."""
+    pos = start
+    for _ in range(4):
+        m = _WORD_BEFORE.search(text, max(0, pos - 40), pos)
+        if m is None or is_cap(m.group(1)):
+            return None
+        if is_generic_head(m.group(1)):
+            return m.start(1)
+        if not _is_genitive_word(m.group(1)):
+            return None
+        pos = m.start(1)
+    return None
+
+
+def _is_genitive_word(word: str) -> bool:
+    return any(p.tag.case == "gent" for p in known_parses(word.lower()))
+
+
+def _is_adjective(word: str) -> bool:
+    parses = known_parses(word.lower())
+    return bool(parses) and parses[0].tag.POS in ("ADJF", "PRTF")
+
+
+def qualified_value(value: str, text: str | None = None) -> str:
+    """A body's value with its head and its place each written the one way the alias table
+    gives: «Министерство иностранных дел Германии» → «МИД Германии», «МИД РФ» → «МИД
+    России». Other values come back as they are."""
+    words = value.split(" ")
+    for cut in range(len(words) - 1, 0, -1):
+        head, place = " ".join(words[:cut]), " ".join(words[cut:])
+        if not is_cap(words[cut]) or not _head_is_body(head):
+            continue
+        entry = entry_of(head, text)
+        if entry is not None:
+            head = entry.canonical
+        return f"{head} {_place_genitive(place, text)}"
+    return value
+
+
+def _head_is_body(head: str) -> bool:
+    words = WORD_RE.findall(head)
+    if not words:
+        return False
+    entry = entry_of(head)
+    if entry is not None and entry.kind == "ORG":
+        return True
+    nouns = [w for w in words if not _is_adjective(w)]
+    return bool(nouns) and is_generic_head(nouns[0])
+
+
+def _place_genitive(place: str, text: str | None) -> str:
+    """The place of a qualified body as the alias table names it, in the genitive."""
+    from indexer.entities.names import name_alternatives
+
+    nominative = name_alternatives("LOC", place, ())[0][1]
+    entry = entry_of(nominative, text) or entry_of(place, text)
+    if entry is None or entry.kind != "LOC" or normalise(entry.canonical) == normalise(
+            nominative):
+        return place
+    return genitive(entry.canonical)
+
+
+@lru_cache(maxsize=1024)
+def genitive(name: str) -> str:
+    """A one-word place name in the genitive (Россия → России; США stays)."""
+    if " " in name or _ABBR.match(name):
+        return name
+    for p in known_parses(name.lower()):
+        if p.tag.POS == "NOUN" and p.tag.case == "nomn" and "Geox" in p.tag.grammemes:
+            form = inflect(p, frozenset({"gent"}))
+            if form is not None:
+                return name[:1] + form.word[1:]
+    return name

@@ -38,12 +38,14 @@ class Problem:
 
 @dataclass(slots=True)
 class Entity:
-    """A named entity mention: kind is PER, ORG or LOC; name is the canonical form."""
+    """A named entity mention: kind is PER, ORG or LOC; name is the canonical form; post, for
+    a person, the post the text gives before the name («начальник УНК ГУ МВД по Москве»)."""
 
     kind: str
     name: str
     start: int
     end: int
+    post: str = ""
 
 
 @dataclass(slots=True)

@@ -19,7 +19,16 @@ def _obj(props: dict, required: list[str] | None = None, extra: bool = False) ->
 
 SCHEMAS = {
     "Error": _obj({"error": _obj({"code": {"type": "string"}, "message": {"type": "string"}})}),
-    "ValueCount": _obj({"value": {"type": "string"}, "count": {"type": "integer", "minimum": 1}}),
+    "ValueCount": _obj({"value": {"type": "string"}, "count": {"type": "integer", "minimum": 1},
+                        "post": {"type": "string", "description": "a person's commonest post "
+                                 "in the archive («начальник УНК ГУ МВД по Москве»)"}},
+                       required=["value", "count"]),
+    "ValueMatch": _obj({
+        "field": {"type": "string", "enum": [kind.field for kind in FACET_KINDS]},
+        "value": {"type": "string", "description": "the value asked for (person:… or person=…)"},
+        "matched": {**STR_LIST, "description": "the values it matched: the one entity under "
+                    "its archive-wide name, or every value holding its words"},
+    }),
     "DateBin": _obj({
         "key": {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$",
                 "description": "YYYY, YYYY-MM or YYYY-MM-DD by the granularity"},
@@ -57,6 +66,8 @@ SCHEMAS = {
         "facets": {"$ref": "#/components/schemas/Facets"},
         "warnings": {**STR_LIST, "description": "parts of the query left out by the limits "
                      "on a request's work (words, nesting, phrase length, time)"},
+        "value_matches": {"type": "array", "items": {"$ref": "#/components/schemas/ValueMatch"},
+                          "description": "facet values asked for that matched other values"},
     }),
     "Article": _obj({
         "id": {"type": "string"},

@@ -14,6 +14,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 
+from indexer.build.book import write_generation_book
 from indexer.build.documents import articles_only, batches, entity_cache_path
 from indexer.build.lock import WriterLock
 from indexer.build.report import BuildError, BuildReport, Progress, folder_size
@@ -24,7 +25,6 @@ from indexer.records import Article, ReadReport
 from indexer.store import generations
 from indexer.store.codec import MuragatCodec
 from indexer.store.schema import build_schema
-
 
 
 def rebuild(
@@ -59,9 +59,11 @@ def rebuild(
                         progress(1)  # article by article: a caller may stop the build at any
 
             cache = entity_cache_path(index) if entities else None
-            segments = write_segments(ix, articles, workers, cache, done)
-            ix.writer(codec=MuragatCodec()).commit(
-                mergetype=lambda _writer, existing: existing + segments)
+            segments = write_segments(ix, articles, workers, cache, done, report)
+            writer = ix.writer(codec=MuragatCodec())
+            if entities:
+                write_generation_book(str(partial), segments, writer.generation)
+            writer.commit(mergetype=lambda _writer, existing: existing + segments)
             report.skipped.extend(read.problems)
             report.encodings = read.encodings
             _verify(partial, report.articles)
@@ -78,29 +80,37 @@ def rebuild(
 
 
 def write_segments(ix, articles: Iterable[Article], workers: int, cache: Path | None,
-                   progress: Progress) -> list:
+                   progress: Progress, report: BuildReport | None = None) -> list:
     """Write the articles into new segments of ``ix`` (one per worker); returns them,
-    uncommitted."""
+    uncommitted. Where the entities came from (cache, rules, model) goes into ``report``."""
     if cache is not None:
         from indexer.entities.cache import EntityCache
 
-        EntityCache(cache).close()  # create the file in WAL mode before the workers share it
+        # Create the file in WAL mode before the workers share it; drop stale rules' results.
+        with EntityCache(cache) as entity_cache:
+            entity_cache.prune()
     if workers > 1:
         pool = Workers(ix, workers, cache, progress)
         try:
             for batch in batches(articles):
                 pool.put(batch)
-            return pool.finish()
+            segments = pool.finish()
         finally:
             pool.stop()
+        if report is not None:
+            report.entity_sources.add(pool.entity_sources)
+        return segments
     writing = SegmentWriting(ix, cache)
     try:
         for batch in batches(articles):
             writing.add_batch(batch)
             progress(len(batch))
-        return writing.finish()
+        segments = writing.finish()
     finally:
         gc.unfreeze()
+    if report is not None:
+        report.entity_sources.add(writing.entity_sources())
+    return segments
 
 
 def _verify(path: Path, expected: int) -> None:

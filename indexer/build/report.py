@@ -6,8 +6,12 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from indexer.records import Problem
+
+if TYPE_CHECKING:
+    from indexer.entities.cache import CacheStats
 
 Progress = Callable[[int], None]
 
@@ -36,6 +40,7 @@ class BuildReport:
     stale_lock_pid: int | None = None
     removed_partials: int = 0
     merged_segments: int = 0
+    entity_sources: CacheStats = field(default_factory=lambda: _sources())
 
     @property
     def rate(self) -> float:
@@ -51,12 +56,21 @@ class BuildReport:
             "articles_per_second": round(self.rate, 1),
             "index_bytes": self.index_bytes,
             "entities": self.entities,
+            "entity_sources": {"cached": self.entity_sources.cached,
+                               "rules": self.entity_sources.rules,
+                               "model": self.entity_sources.model},
             "built_at": dt.datetime.now().isoformat(timespec="seconds"),
         }
 
     def note(self, problem: Problem) -> None:
         """A problem met while reading: a skipped file or line, or a warning."""
         (self.skipped if problem.skipped else self.warnings).append(problem)
+
+
+def _sources() -> CacheStats:
+    from indexer.entities.cache import CacheStats
+
+    return CacheStats()
 
 
 def folder_size(path: Path) -> int:

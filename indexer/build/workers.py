@@ -21,7 +21,9 @@ def segment_worker(ix, cache: Path | None, jobs, results) -> None:
         while (batch := jobs.get()) is not None:
             writing.add_batch(batch)
             results.put(("done", len(batch)))
-        results.put(("segments", writing.finish()))
+        segments = writing.finish()
+        results.put(("sources", writing.entity_sources()))
+        results.put(("segments", segments))
     except BaseException as err:
         # The one-line reason for the summary, the traceback for whoever debugs it.
         results.put(("error", (f"{type(err).__name__}: {err}", traceback.format_exc())))
@@ -37,6 +39,9 @@ class Workers:
         self.progress = progress
         self.segments: list = []
         self.running = workers
+        from indexer.entities.cache import CacheStats
+
+        self.entity_sources = CacheStats()  # where the workers' entities came from
         self.procs = [
             ctx.Process(target=segment_worker, args=(ix, cache, self.jobs, self.results),
                         daemon=True)
@@ -68,6 +73,8 @@ class Workers:
                 continue
             if kind == "done":
                 self.progress(value)
+            elif kind == "sources":
+                self.entity_sources.add(value)
             elif kind == "segments":
                 self.segments += value
                 self.running -= 1

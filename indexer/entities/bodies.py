@@ -17,8 +17,10 @@ from functools import lru_cache
 
 from indexer.aliases import entry_of
 from indexer.entities.chunks import Mention
+from indexer.entities.context import words_before
+from indexer.entities.word_facts import dictionary_parses, facts
 from indexer.entities.words import WORD_RE, is_cap
-from indexer.text.morphology import inflect, known_parses
+from indexer.text.morphology import inflect
 from indexer.text.normalise import normalise
 
 # Lemmas of nouns that name a kind of body, which a place in the genitive makes one body.
@@ -52,7 +54,7 @@ def is_generic_head(word: str) -> bool:
     if low in GENERIC_HEADS:
         return True
     return any(normalise(p.normal_form) in GENERIC_HEADS and p.tag.POS == "NOUN"
-               for p in known_parses(low))
+               for p in dictionary_parses(low))
 
 
 def is_generic(value: str) -> bool:
@@ -70,9 +72,9 @@ def _is_place_genitive(text: str, mention: Mention) -> bool:
     first = words[0]
     if _ABBR.match(first):
         return True
-    parses = known_parses(first.lower())
-    if parses:
-        return any(p.tag.case == "gent" for p in parses)
+    f = facts(first.lower())
+    if f.known:
+        return f.genitive
     return first.lower().endswith(("ии", "ы", "и", "а", "я"))
 
 
@@ -106,7 +108,6 @@ def _ends_with_body(text: str, m: Mention) -> bool:
     return _head_is_body(text[m.start : m.end])
 
 
-_WORD_BEFORE = re.compile(r"([^\W\d_]+(?:-[^\W\d_]+)*)[ \u00a0]+$")
 
 
 def _body_before(text: str, start: int) -> int | None:
@@ -114,26 +115,23 @@ def _body_before(text: str, start: int) -> int | None:
     «министерства обороны», «управления полиции» (up to three lower-case words of its
     complement between the body and the place; adjectives before it, «городской», are left
     out)."""
-    pos = start
-    for _ in range(4):
-        m = _WORD_BEFORE.search(text, max(0, pos - 40), pos)
-        if m is None or is_cap(m.group(1)):
+    for m in reversed(words_before(text, start)):
+        word = m.group()
+        if is_cap(word):
             return None
-        if is_generic_head(m.group(1)):
-            return m.start(1)
-        if not _is_genitive_word(m.group(1)):
+        if is_generic_head(word):
+            return m.start()
+        if not _is_genitive_word(word):
             return None
-        pos = m.start(1)
     return None
 
 
 def _is_genitive_word(word: str) -> bool:
-    return any(p.tag.case == "gent" for p in known_parses(word.lower()))
+    return facts(word.lower()).genitive
 
 
 def _is_adjective(word: str) -> bool:
-    parses = known_parses(word.lower())
-    return bool(parses) and parses[0].tag.POS in ("ADJF", "PRTF")
+    return facts(word.lower()).pos in ("ADJF", "PRTF")
 
 
 def qualified_value(value: str, text: str | None = None) -> str:
@@ -180,7 +178,7 @@ def genitive(name: str) -> str:
     """A one-word place name in the genitive (Россия → России; США stays)."""
     if " " in name or _ABBR.match(name):
         return name
-    for p in known_parses(name.lower()):
+    for p in dictionary_parses(name.lower()):
         if p.tag.POS == "NOUN" and p.tag.case == "nomn" and "Geox" in p.tag.grammemes:
             form = inflect(p, frozenset({"gent"}))
             if form is not None:

@@ -16,7 +16,7 @@ from indexer.entities.names import normalise_name
 from indexer.entities.noise import is_entity
 from indexer.entities.person_merge import merge_persons
 from indexer.entities.persons import normalise_person
-from indexer.entities.words import WORD_RE
+from indexer.entities.posts import post_before
 from indexer.records import Entity
 from indexer.text.normalise import without_yo
 
@@ -30,6 +30,7 @@ class _Named:
     start: int
     end: int
     surface: str
+    post: str = ""
 
 
 def canonicalise(text: str, mentions: Sequence[Mention]) -> list[Entity]:
@@ -48,7 +49,8 @@ def canonicalise(text: str, mentions: Sequence[Mention]) -> list[Entity]:
         name = _PARENS_RE.sub("", name).strip() or name  # «Дэвид Саутер (David Souter)»
         name = _quote_style(name)
         if name:
-            named.append(_Named(m.kind, name, m.start, m.end, surface))
+            post = post_before(text, m.start) if m.kind == "PER" else ""
+            named.append(_Named(m.kind, name, m.start, m.end, surface, post))
     apply_aliases(named, text)
     for n in named:
         if n.kind == "ORG":
@@ -56,8 +58,8 @@ def canonicalise(text: str, mentions: Sequence[Mention]) -> list[Entity]:
     _same_as_before_parentheses(named, text)
     merge_persons(named)
     _vote_kinds(named)
-    return [Entity(n.kind, without_yo(n.name), n.start, n.end) for n in named
-            if is_entity(n.kind, n.name, text, n.start, n.end)]
+    return [Entity(n.kind, without_yo(n.name), n.start, n.end, n.post if n.kind == "PER" else "")
+            for n in named if is_entity(n.kind, n.name, text, n.start, n.end)]
 
 
 def _same_as_before_parentheses(named: list[_Named], text: str) -> None:
@@ -70,16 +72,33 @@ def _same_as_before_parentheses(named: list[_Named], text: str) -> None:
 
 
 class DocWords:
-    """The article's words (lower case), tokenised only when a name first asks."""
+    """Whether the article uses a word (lower case, whole word), looked up only for the few
+    forms a name asks about."""
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._words: set[str] | None = None
+        self._lower: str | None = None
+        self._seen: dict[str, bool] = {}
 
     def __contains__(self, word: object) -> bool:
-        if self._words is None:
-            self._words = set(WORD_RE.findall(self.text.lower()))
-        return word in self._words
+        if not isinstance(word, str) or not word:
+            return False
+        found = self._seen.get(word)
+        if found is None:
+            found = self._seen[word] = self._find(word)
+        return found
+
+    def _find(self, word: str) -> bool:
+        if self._lower is None:
+            self._lower = self.text.lower()
+        text, pos = self._lower, 0
+        while (pos := text.find(word, pos)) >= 0:
+            end = pos + len(word)
+            if (pos == 0 or not text[pos - 1].isalpha()) and (
+                    end == len(text) or not text[end].isalpha()):
+                return True
+            pos = end
+        return False
 
 
 _PAIRED_QUOTES_RE = re.compile(r'"([^"]+)"|“([^”]+)”|„([^“”]+)[“”]')

@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from indexer.entities.word_facts import dictionary_parses
 from indexer.entities.words import WORD_RE, is_cap, is_title
-from indexer.text.morphology import known_parses
 
 # Evidence: ("c", case) or ("g", gender) → weight.
 Evidence = tuple[tuple[tuple[str, str], float], ...]
@@ -32,7 +32,6 @@ KIN = frozenset(
     зять тесть теща свекор свекровь невестка дядя тетя супруг супруга родственник
     родственница наследник наследница кузен кузина""".split()
 )
-_CLAUSE_END = re.compile(r"[.!?;:()\n«»\"—–]")
 
 
 @lru_cache(maxsize=32_768)
@@ -48,7 +47,7 @@ def _word_evidence(word: str) -> tuple[str, Evidence]:
     title = is_title(word)
     if (is_cap(word) or word.isupper()) and not title:
         return "skip", ()
-    parses = known_parses(low)
+    parses = dictionary_parses(low)
     if not parses:
         return "stop", ()
     pos = parses[0].tag.POS
@@ -96,9 +95,7 @@ def _verb_evidence(parses) -> Evidence:
 def left_evidence(text: str, start: int, person: bool = True) -> Evidence:
     """Case and gender evidence from the words left of a name in its clause. Before a place
     or an organisation, a noun means a genitive («глава Роскосмоса»), not apposition."""
-    left = text[max(0, start - 100) : start]
-    cut = max((m.end() for m in _CLAUSE_END.finditer(left)), default=0)
-    words = WORD_RE.findall(left[cut:])[-4:]
+    words = _left_words(text, start)
     found: dict[tuple[str, str], float] = {}
     for word in reversed(words):
         role, ev = _word_evidence(word)
@@ -120,10 +117,25 @@ def left_evidence(text: str, start: int, person: bool = True) -> Evidence:
 def left_evidence_role(text: str, start: int) -> str:
     """The role of the word right before a name in its clause (``post``: a title or a
     descriptor: «патриарх Кирилл»)."""
-    left = text[max(0, start - 40) : start]
-    cut = max((m.end() for m in _CLAUSE_END.finditer(left)), default=0)
-    words = WORD_RE.findall(left[cut:])
+    words = _left_words(text, start)
     return _word_evidence(words[-1])[0] if words else ""
+
+
+# Greedy: matches up to the last end of a clause in the text it is given.
+_UP_TO_CLAUSE_END = re.compile(r".*[.!?;:()\n«»\"—–]", re.DOTALL)
+
+
+def _left_words(text: str, start: int) -> list[str]:
+    """Up to four words before ``start`` in its clause."""
+    return [m.group() for m in words_before(text, start)]
+
+
+def words_before(text: str, start: int, count: int = 4) -> list[re.Match]:
+    """Up to ``count`` word matches before ``start`` in its clause (offsets into ``text``)."""
+    lo = max(0, start - 80)
+    cut = _UP_TO_CLAUSE_END.match(text, lo, start)
+    found = list(WORD_RE.finditer(text, cut.end() if cut else lo, start))
+    return found[-count:]
 
 
 _NEXT_WORD = re.compile(r"[ \u00a0]+([^\W\d_]+)")

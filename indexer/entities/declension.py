@@ -167,6 +167,7 @@ def _indeclinable(low: str) -> list[Reading]:
     """A word that does not decline: foreign vowel endings (Шойгу, Дали, Моне, Гюго), -их/-ых;
     a feminine name of masculine shape (Скрипаль, Меркель)."""
     last = low[-1]
+    genders: tuple[str, ...]
     if low.endswith(("их", "ых")):
         genders, weight = ("masc", "femn"), 1.0
     elif last in _INDECLINABLE:

@@ -20,8 +20,9 @@ from functools import lru_cache
 from indexer.entities.context import Evidence, left_evidence
 from indexer.entities.declension import CASES, SKIY_FORMS, name_readings
 from indexer.entities.persons import Alternative, choose
+from indexer.entities.word_facts import dictionary_parses, facts
 from indexer.entities.words import WORD_RE, is_cap, recase, squash, untouchable
-from indexer.text.morphology import known_parses
+from indexer.text.morphology import inflect
 
 Key = tuple[str, str, str]  # (case, number, gender); gender "" in the plural
 Readings = dict[Key, dict[str, float]]  # → nominative → weight
@@ -45,6 +46,10 @@ def _closest_form(parse, grammemes: set[str], word: str) -> str | None:
     («высшую» → «высшая», not «высочайшая»)."""
     degree = {"Supr", "Cmp2", "Poss"}
     keep = degree & parse.tag.grammemes
+    quick = inflect(parse, frozenset(grammemes))
+    if quick is not None and degree & quick.tag.grammemes == keep and (
+            quick.word[:2] == word[:2]):
+        return quick.word  # the usual case; the lexeme is read only when inflect strays
     best, best_common = None, -1
     for form in parse.lexeme:
         tag = form.tag
@@ -69,7 +74,7 @@ def _common_prefix(a: str, b: str) -> str:
 def noun_readings(low: str) -> Readings:
     """Readings of a lower-case head noun of a place or organisation (cached)."""
     out: Readings = {}
-    known = [p for p in known_parses(low) if p.tag.POS == "NOUN" and p.tag.case in CASES]
+    known = [p for p in dictionary_parses(low) if p.tag.POS == "NOUN" and p.tag.case in CASES]
     for p in known:
         tag = p.tag
         proper = bool({"Geox", "Orgn"} & tag.grammemes)
@@ -98,7 +103,7 @@ def noun_readings(low: str) -> Readings:
 def adjective_readings(low: str) -> Readings:
     """Readings of a lower-case adjective of a name (cached)."""
     out: Readings = {}
-    for p in known_parses(low):
+    for p in dictionary_parses(low):
         tag = p.tag
         if tag.POS not in _ADJ or tag.case not in CASES:
             continue
@@ -119,9 +124,10 @@ def adjective_readings(low: str) -> Readings:
     return out
 
 
+@lru_cache(maxsize=65_536)
 def _is_adjective(low: str) -> bool:
     return bool(adjective_readings(low)) and not any(
-        p.tag.POS == "NOUN" and p.score > 0.5 for p in known_parses(low))
+        p.tag.POS == "NOUN" and p.score > 0.5 for p in dictionary_parses(low))
 
 
 def _part_readings(part: str, is_adj: bool) -> Readings:
@@ -189,8 +195,7 @@ def _adjective_word(low: str) -> bool:
     parts = re.split(r"[-‐]", low)
     if len(parts) == 1:
         return _is_adjective(low)
-    return _is_adjective(parts[-1]) and not any(
-        p.tag.POS == "NOUN" for p in known_parses(parts[0]))
+    return _is_adjective(parts[-1]) and not facts(parts[0]).noun_forms
 
 
 def _lower_head_ok(word: str) -> bool:

@@ -9,7 +9,7 @@ import re
 from indexer.text.normalise import normalise
 
 INFLECTION_ENDINGS = frozenset(
-    "| а у ом ым ем е ой ую ая ий ого ому им я ю ы и ей ых ыми".split(" ")
+    "| а у ом ым ем е ой ую ая ий ого ому им я ю ы и ей ых ыми ь й".split(" ")
 ) | {""}
 _NAME_WORD_RE = re.compile(r"[^\W\d_]+(?:[-‐'’][^\W\d_]+)*\.?")
 

@@ -11,8 +11,8 @@ from functools import lru_cache
 
 from indexer.entities.bodies import is_generic
 from indexer.entities.context import left_evidence_role
+from indexer.entities.word_facts import dictionary_parses
 from indexer.entities.words import WORD_RE
-from indexer.text.morphology import known_parses
 
 _NAME_TAGS = frozenset({"Name", "Surn", "Patr"})
 _ROMAN = re.compile(r"[ \u00a0]+[IVX]{1,5}\b")
@@ -33,7 +33,7 @@ def is_entity(kind: str, name: str, text: str, start: int, end: int) -> bool:
 def _lone_word_kind(low: str) -> str:
     """``name`` (a surname, or a word no dictionary knows), ``first`` (a first name only) or
     ``word`` (a dictionary word that is no name)."""
-    parses = known_parses(low)
+    parses = dictionary_parses(low)
     if not parses:
         return "name"
     tags = [_NAME_TAGS & p.tag.grammemes for p in parses]

@@ -5,6 +5,7 @@ are forms of one another take the most common one."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import Protocol
 
 from indexer.entities.namesakes import (
@@ -23,7 +24,7 @@ class _Named(Protocol):
     surface: str
 
 
-def merge_persons(named: list[_Named]) -> None:
+def merge_persons(named: Sequence[_Named]) -> None:
     """One person, one value: map short mentions (``Токаев``, ``Д.Медведев``) to the fullest
     name of the same person in the article."""
     groups, shorts = _full_name_groups([n for n in named if n.kind == "PER"])

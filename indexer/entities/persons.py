@@ -21,8 +21,9 @@ from functools import lru_cache
 
 from indexer.entities.context import Evidence, evidence
 from indexer.entities.declension import CASES, Reading, name_readings
+from indexer.entities.word_facts import dictionary_parses
 from indexer.entities.words import WORD_RE, recase, squash, untouchable
-from indexer.text.morphology import inflect, known_parses
+from indexer.text.morphology import inflect
 
 Hyp = tuple[str, str]  # (case, gender)
 WordReadings = dict[Hyp, dict[str, float]]  # hypothesis → nominative → weight
@@ -39,7 +40,7 @@ _NAME_TAGS = frozenset({"Name", "Surn", "Patr"})
 def _dictionary(low: str) -> list[Reading]:
     """Readings from pymorphy3's dictionary: names, adjectives, nouns (singular)."""
     out = []
-    for p in known_parses(low):
+    for p in dictionary_parses(low):
         tag = p.tag
         if tag.number != "sing" or tag.case not in CASES:
             continue
@@ -139,7 +140,7 @@ def alternatives(span: str, ctx: Evidence) -> tuple[Alternative, ...]:
     weights = dict(PRIOR)
     for key, weight in ctx:
         weights[key] = weights.get(key, 0.0) + weight
-    scored: list[Alternative] = []
+    scored: list[tuple[float, list[str]]] = []
     for hyp in {h for r in readings for h in r}:
         total = weights.get(("c", hyp[0]), 0.0) + weights.get(("g", hyp[1]), 0.0)
         noms: list[str] = []
@@ -155,14 +156,16 @@ def alternatives(span: str, ctx: Evidence) -> tuple[Alternative, ...]:
             else:
                 break
         else:
-            name = _rebuild(span, content, noms)
-            confirm = tuple(n for n, low in zip(noms, lows, strict=True) if n != low)
-            scored.append((total, name, confirm))
+            scored.append((total, noms))
     if not scored:
         return ((0.0, squash(span), ()),)
     scored.sort(key=lambda a: -a[0])
-    best = scored[0][0]
-    return tuple(a for a in scored if a[0] > best - 2 * DOC_BONUS)[:6]
+    top = scored[0][0]
+    return tuple(
+        (total, _rebuild(span, content, noms),
+         tuple(n for n, low in zip(noms, lows, strict=True) if n != low))
+        for total, noms in scored[:6] if total > top - 2 * DOC_BONUS
+    )
 
 
 def _rebuild(span: str, content: list[tuple[int, int]], noms: list[str]) -> str:

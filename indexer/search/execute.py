@@ -10,7 +10,7 @@ from indexer.catalog import FACET_KINDS
 from indexer.search.budget import Budget
 from indexer.search.days import NO_DATE, to_days
 from indexer.search.facets import date_histogram, top_values
-from indexer.search.matching import Engine, value_ids
+from indexer.search.matching import Engine, note_matches, value_ids
 from indexer.search.proximity import Reranker
 from indexer.search.query import parse_bounded
 from indexer.search.request import SearchRequest
@@ -28,6 +28,7 @@ class Search:
     def __init__(self, view: IndexView, req: SearchRequest):
         self.view = view
         self.req = req
+        self.value_matches: list[dict] = []  # facet values asked for that matched others
         self.filters = self._filters()
         self.budget = Budget(time.perf_counter() + TIME_BUDGET)
         self.engine = Engine(view, self.budget, within=self.filters)
@@ -62,8 +63,10 @@ class Search:
         granularity, facets = self._facets(mask) if req.facets else (None, {})
         suggestion = suggest(view, req.q, unknown) if unknown else None
         notes = list(dict.fromkeys(req.warnings + warnings + self.budget.warnings))
+        matches = self.value_matches + [m for m in self.engine.value_matches
+                                        if m not in self.value_matches]
         return SearchResult(req.q, len(docs), req.page, req.size, 0.0, suggestion, hits,
-                            facets, granularity, notes)
+                            facets, granularity, notes, matches)
 
     def _facets(self, mask: np.ndarray) -> tuple[str | None, dict[str, list[dict]]]:
         view = self.view
@@ -84,8 +87,12 @@ class Search:
             wanted = getattr(req, kind.name)
             if wanted:
                 facet = view.facets[kind.field]
-                ids = sorted({i for v in wanted for i in value_ids(facet.values, v, False)})
-                mask &= facet.docs_with(ids, view.n) if ids else False
+                ids: set[int] = set()
+                for value in wanted:
+                    found = value_ids(facet, value, loose=kind.entity is not None)
+                    note_matches(self.value_matches, kind.field, value, facet, found)
+                    ids.update(found)
+                mask &= facet.docs_with(sorted(ids), view.n) if ids else False
         return mask
 
 

@@ -3,21 +3,37 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from whoosh.reading import TermNotFound
+
+from indexer.search.value_names import ValueNames
 
 
 @dataclass
 class Facet:
     """A categorical field as arrays: ``values[codes[doc]]`` for single-valued fields, or
-    doc → value ids in CSR form (``indptr``/``indices``) for multi-valued ones."""
+    doc → value ids in CSR form (``indptr``/``indices``) for multi-valued ones. An entity
+    field's values are the archive-wide canonical ones (``merge``): ``names`` finds a value by
+    any of the values merged into it, or by its words."""
 
     values: list[str]
     codes: np.ndarray | None = None
     indptr: np.ndarray | None = None
     indices: np.ndarray | None = None
+    merge: dict[str, str] = field(default_factory=dict)  # stored value → canonical value
+    _names: ValueNames | None = None
+
+    @property
+    def names(self) -> ValueNames:
+        """The lookup of values by name and words (built on first use)."""
+        if self._names is None:
+            self._names = ValueNames(self.values, self.merge)
+        return self._names
+
+    def canonical(self, value: str) -> str:
+        return self.merge.get(value, value)
 
     def counts(self, mask: np.ndarray) -> np.ndarray:
         """How many documents in ``mask`` hold each value."""
@@ -86,11 +102,15 @@ def segment_values(found: dict | None, leaf, name: str) -> SegmentValues:
     return values, np.array(docs, np.int64), np.array(vids, np.int64)
 
 
-def entity_facet(parts: list[tuple[SegmentValues, int]], alive: np.ndarray) -> Facet:
-    """Doc → value ids in CSR form from each segment's values (with the segment's base)."""
+def entity_facet(parts: list[tuple[SegmentValues, int]], alive: np.ndarray,
+                 merge: dict[str, str] | None = None) -> Facet:
+    """Doc → value ids in CSR form from each segment's values (with the segment's base); with
+    ``merge``, values merged into their canonical one, each counted once per document."""
     n = len(alive)
-    values = sorted({v for (vals, _, _), _ in parts for v in vals})
+    merge = merge or {}
+    values = sorted({merge.get(v, v) for (vals, _, _), _ in parts for v in vals})
     index = {v: i for i, v in enumerate(values)}
+    index.update({v: index[c] for v, c in merge.items() if c in index})
     docs = [np.zeros(0, np.int64)]
     ids = [np.zeros(0, np.int64)]
     for (vals, local, vids), base in parts:
@@ -102,6 +122,10 @@ def entity_facet(parts: list[tuple[SegmentValues, int]], alive: np.ndarray) -> F
     all_docs, all_vids = all_docs[keep], all_vids[keep].astype(np.int32)
     order = np.lexsort((all_vids, all_docs))
     all_docs, all_vids = all_docs[order], all_vids[order]
+    if merge and len(all_docs):  # two merged values of one document count once
+        first = np.ones(len(all_docs), bool)
+        first[1:] = (all_docs[1:] != all_docs[:-1]) | (all_vids[1:] != all_vids[:-1])
+        all_docs, all_vids = all_docs[first], all_vids[first]
     indptr = np.zeros(n + 1, np.int64)
     np.cumsum(np.bincount(all_docs, minlength=n), out=indptr[1:])
-    return Facet(values, indptr=indptr, indices=all_vids)
+    return Facet(values, indptr=indptr, indices=all_vids, merge=merge)

@@ -43,7 +43,9 @@ def write_generation_book(folder: str, segments: list, generation: int) -> Entit
                     seen = posts[name][value].setdefault(post, [0, ""])
                     seen[0] += count
                     seen[1] = max(seen[1], day)
-    merge = merge_values({name: dict(c) for name, c in counts.items()})
+    attested = {name: {v for v, found in forms[name].items()
+                       if any(f.lower() == v.lower() for f in found)} for name in ENTITY_FIELDS}
+    merge = merge_values({name: dict(c) for name, c in counts.items()}, attested)
     info = {name: _info(counts[name], forms[name], posts[name], merge.get(name, {}))
             for name in ENTITY_FIELDS}
     book = EntityBook(merge, info)

@@ -29,6 +29,7 @@ from indexer.entities.namesakes import (
 from indexer.text.normalise import normalise
 
 DOMINANT = 0.8
+_PLURAL_ENDINGS = ("ых", "ыми", "ей", "ым")
 OUTWEIGH = 2.0
 _KIND_OF_FIELD = {"persons": "PER", "organisations": "ORG", "locations": "LOC"}
 
@@ -36,21 +37,43 @@ Counts = dict[str, int]  # value → articles
 Merge = dict[str, str]  # value → canonical value (only values that move)
 
 
-def merge_values(counts: dict[str, Counts]) -> dict[str, Merge]:
-    """For each entity field, the values that go into another, and where."""
+def merge_values(counts: dict[str, Counts],
+                 attested: dict[str, set[str]] | None = None) -> dict[str, Merge]:
+    """For each entity field, the values that go into another, and where. Of values that
+    name one entity, the one a text writes verbatim somewhere (``attested``) is preferred to
+    a commoner one no text writes («Криштиану Роналду», not the «Криштиану Роналд» the rules
+    make of «Криштиану Роналду» read as a dative)."""
     out: dict[str, Merge] = {}
     for fieldname, values in counts.items():
         kind = _KIND_OF_FIELD.get(fieldname)
         if kind is None:
             continue
-        merge = _same_spelling(values)
+        rank = _Rank(values, (attested or {}).get(fieldname, set()))
+        merge = _same_spelling(values, rank)
         rest = _fold(values, merge)
+        rank = _Rank(rest, rank.attested)
         if kind == "PER":
-            merge.update(_persons(rest))
+            merge.update(_persons(rest, rank))
         else:
-            merge.update(_inflected(rest, kind))
+            merge.update(_inflected(rest, kind, rank))
         out[fieldname] = _resolve(merge)
     return out
+
+
+class _Rank:
+    """Which of a few values names their entity best: written verbatim by some text, then the
+    commonest, then the one with more capitals (ООН, not Оон), then the longer."""
+
+    def __init__(self, counts: Counts, attested: set[str]) -> None:
+        self.counts = counts
+        self.attested = {normalise(v) for v in attested}
+
+    def key(self, value: str) -> tuple:
+        return (normalise(value) in self.attested, self.counts.get(value, 0),
+                sum(ch.isupper() for ch in value), len(value), value)
+
+    def best(self, values) -> str:
+        return max(values, key=self.key)
 
 
 def _fold(values: Counts, merge: Merge) -> Counts:
@@ -74,19 +97,16 @@ def _resolve(merge: Merge) -> Merge:
     return out
 
 
-def _best(values: list[str], counts: Counts) -> str:
-    return max(values, key=lambda v: (counts[v], len(v), v))
-
-
-def _same_spelling(counts: Counts) -> Merge:
-    """Values that differ only in capitals or ё go to the commonest spelling."""
+def _same_spelling(counts: Counts, rank: _Rank) -> Merge:
+    """Values that differ only in capitals or ё go to the commonest spelling (the one with more
+    capitals when as common: ВГИК, not Вгик)."""
     groups: dict[str, list[str]] = defaultdict(list)
     for value in counts:
         groups[normalise(value)].append(value)
     merge: Merge = {}
     for group in groups.values():
         if len(group) > 1:
-            best = _best(group, counts)
+            best = max(group, key=lambda v: (rank.counts[v], sum(c.isupper() for c in v), v))
             merge.update({v: best for v in group if v != best})
     return merge
 
@@ -104,7 +124,7 @@ def _same_first_name(a: str, b: str) -> bool:
     return common >= 4 and len(a) - common <= 2 and len(b) - common <= 2
 
 
-def _persons(counts: Counts) -> Merge:
+def _persons(counts: Counts, rank: _Rank) -> Merge:
     merge: Merge = {}
     full: dict[str, list[str]] = defaultdict(list)  # surname key → full names
     for value in counts:
@@ -112,7 +132,7 @@ def _persons(counts: Counts) -> Merge:
             full[surname_key(name_words(value)[-1])].append(value)
     groups: dict[str, list[list[str]]] = {}
     for key, names in full.items():
-        groups[key] = _variant_groups(names, counts, merge)
+        groups[key] = _variant_groups(names, rank, merge)
     totals = {v: 0 for v in counts}
     for value, count in counts.items():
         totals[merge.get(value, value)] += count
@@ -125,17 +145,20 @@ def _persons(counts: Counts) -> Merge:
     return merge
 
 
-def _variant_groups(names: list[str], counts: Counts, merge: Merge) -> list[list[str]]:
-    """Full names of one surname bucket grouped by person; the rarer forms of a person that
-    its commonest form outweighs go into ``merge``."""
+def _variant_groups(names: list[str], rank: _Rank, merge: Merge) -> list[list[str]]:
+    """Full names of one surname bucket grouped by person (the best-ranked first); the other
+    forms of a person go into ``merge`` when the best outweighs them or no text writes them."""
+    counts = rank.counts
     groups: list[list[str]] = []
-    for name in sorted(names, key=lambda v: -counts[v]):
+    for name in sorted(names, key=rank.key, reverse=True):
         words = name_words(name)
         for group in groups:
             head = name_words(group[0])
             if same_surname(head[-1], words[-1]) and _same_first_name(head[0], words[0]):
                 group.append(name)
-                if counts[group[0]] >= OUTWEIGH * counts[name]:
+                unwritten = normalise(group[0]) in rank.attested and (
+                    normalise(name) not in rank.attested)
+                if unwritten or counts[group[0]] >= OUTWEIGH * counts[name]:
                     merge[name] = group[0]
                 break
         else:
@@ -153,6 +176,8 @@ def _full_name_for(value: str, groups: dict[str, list[list[str]]], merge: Merge,
     if len(words) > 1 and not initial:
         return None
     surname = words[-1]
+    if len(words) == 1 and normalise(surname).endswith(_PLURAL_ENDINGS):
+        return None  # «Романовых», «Скрипалей»: a family, not one person
     candidates = {
         merge.get(group[0], group[0])
         for group in groups.get(surname_key(surname), ())
@@ -166,7 +191,7 @@ def _full_name_for(value: str, groups: dict[str, list[list[str]]], merge: Merge,
     return best if totals[best] >= DOMINANT * total else None
 
 
-def _inflected(counts: Counts, kind: str) -> Merge:
+def _inflected(counts: Counts, kind: str, rank: _Rank) -> Merge:
     """One-word organisations and places in another case go to their commonest form when the
     rules read the rarer one as a form of it («Медузы» → «Медуза»)."""
     from indexer.entities.names import name_alternatives
@@ -179,7 +204,7 @@ def _inflected(counts: Counts, kind: str) -> Merge:
     for values in buckets.values():
         if len(values) < 2:
             continue
-        ranked = sorted(values, key=lambda v: (-counts[v], v))
+        ranked = sorted(values, key=rank.key, reverse=True)
         for i, rare in enumerate(ranked[1:], start=1):
             nominative = normalise(name_alternatives(kind, rare, ())[0][1])
             for common in ranked[:i]:

@@ -21,6 +21,9 @@ from indexer.records import Entity
 from indexer.text.normalise import without_yo
 
 _PARENS_RE = re.compile(r"\s*\([^()]*(?:\)|$)")
+# Brackets inside a name («Сергей Семенович [Собянин») and commas, which the index stores
+# between values.
+_STRAY_RE = re.compile(r"[\[\],]")
 
 
 @dataclass(slots=True)
@@ -47,7 +50,7 @@ def canonicalise(text: str, mentions: Sequence[Mention]) -> list[Entity]:
         else:
             name = normalise_name(m.kind, text, m.start, m.end, doc_words)
         name = _PARENS_RE.sub("", name).strip() or name  # «Дэвид Саутер (David Souter)»
-        name = _quote_style(name)
+        name = _quote_style(_STRAY_RE.sub("", name))
         if name:
             post = post_before(text, m.start) if m.kind == "PER" else ""
             named.append(_Named(m.kind, name, m.start, m.end, surface, post))

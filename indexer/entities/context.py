@@ -151,8 +151,12 @@ def right_evidence(text: str, end: int) -> Evidence:
 
 
 def evidence(text: str, start: int, end: int) -> Evidence:
-    """Both sides' evidence, merged (the larger weight of a key wins)."""
+    """Both sides' evidence, merged (the larger weight of a key wins). After a preposition a
+    name is no subject, so a verb after it says nothing of it («с Олегом Дерипаской прошла
+    встреча»)."""
     merged = dict(left_evidence(text, start))
+    if merged.get(("c", "nomn"), 0.0) == 0.0 and any(k[0] == "c" for k in merged):
+        return tuple(sorted(merged.items()))
     for key, weight in right_evidence(text, end):
         merged[key] = max(merged.get(key, 0.0), weight)
     return tuple(sorted(merged.items()))

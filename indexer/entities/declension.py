@@ -185,10 +185,9 @@ def name_readings(low: str) -> tuple[Reading, ...]:
     """Every reading of a lower-case name word (one part of a hyphenated one) by its shape."""
     if len(low) < 2 or not low.isalpha():
         return ()
-    special = surname_forms(low)
-    if special:
-        out = [Reading(case, gender, nom, 1.3) for (case, gender), nom in special.items()]
-        out += [r for r in _first_declension(low) if r.case == "nomn"]
+    out = [Reading(case, gender, nom, 1.3) for (case, gender), nom in surname_forms(low).items()]
+    if out:  # an -ов or -ский surname; other readings stay, weaker (Дерипаской → Дерипаска)
+        out += [r._replace(weight=r.weight * 0.7) for r in _first_declension(low)]
         return tuple(out)
     return tuple(_masculine(low) + _first_declension(low) + _third_declension(low)
                  + _indeclinable(low))

@@ -74,6 +74,10 @@ class Search:
         facets = {"dates": dates}
         for kind in FACET_KINDS:
             facets[kind.name] = top_values(view.facets[kind.field], mask, self.req.facet_size)
+            if kind.entity == "PER":
+                from indexer.search.entity_pages import with_posts
+
+                with_posts(view, kind.field, facets[kind.name])
         return granularity, facets
 
     def _filters(self) -> np.ndarray:

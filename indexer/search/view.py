@@ -57,6 +57,7 @@ class IndexView:
         self._cache: OrderedDict[tuple[str, str], Postings] = OrderedDict()
         self._cached_postings = 0
         self._stored: OrderedDict[int, dict] = OrderedDict()
+        self.derived: dict = {}  # arrays computed once per view on first use (entity pages)
         self._read_columns()
         self._read_lengths()
         # The archive-wide merge of entity values and what is known of each (none in an index

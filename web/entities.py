@@ -72,7 +72,9 @@ def entity(kind: str, name: str) -> Any:
 
 
 def _chart(page: EntityPage) -> dict:
-    links = Links(SearchRequest(**{page.kind.name: [page.name]}))
+    req = SearchRequest()
+    setattr(req, page.kind.name, [page.name])
+    links = Links(req)
     return histogram(page.months, lambda b: links.period(b["from"], b["to"]), width=720,
                      height=120)
 

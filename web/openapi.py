@@ -9,6 +9,7 @@ from indexer.catalog import FACET_KINDS, SORT_NAMES
 STR_LIST = {"type": "array", "items": {"type": "string"}}
 NULLABLE_STR = {"type": ["string", "null"]}
 VALUE_COUNTS = {"type": "array", "items": {"$ref": "#/components/schemas/ValueCount"}}
+ENTITY_PARAMS = [kind.param for kind in FACET_KINDS if kind.entity]
 
 
 def _obj(props: dict, required: list[str] | None = None, extra: bool = False) -> dict:
@@ -84,6 +85,32 @@ SCHEMAS = {
         "persons": STR_LIST,
         "organisations": STR_LIST,
         "locations": STR_LIST,
+    }),
+    "EntityPage": _obj({
+        "kind": {"type": "string", "enum": ENTITY_PARAMS},
+        "name": {"type": "string", "description": "the archive-wide canonical value"},
+        "asked": {"type": "string", "description": "the name asked for, when it is a value "
+                  "merged into this one"},
+        "articles": {"type": "integer", "minimum": 0},
+        "first_mention": {"type": ["string", "null"], "format": "date"},
+        "last_mention": {"type": ["string", "null"], "format": "date"},
+        "undated": {"type": "integer", "minimum": 0},
+        "months": {"type": "array", "items": {"$ref": "#/components/schemas/DateBin"}},
+        "related": _obj({kind.name: VALUE_COUNTS for kind in FACET_KINDS if kind.entity}),
+        "forms": {"type": "array", "items": _obj({"form": {"type": "string"},
+                                                  "articles": {"type": "integer"}})},
+        "merged_values": STR_LIST,
+        "posts": {"type": "array", "items": _obj({"post": {"type": "string"},
+                                                  "articles": {"type": "integer"},
+                                                  "latest": {"type": ["string", "null"]}})},
+        "latest": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
+    }, required=["kind", "name", "articles", "first_mention", "last_mention", "undated",
+                 "months", "related", "forms", "merged_values", "posts", "latest"]),
+    "EntityList": _obj({
+        "q": {"type": "string"},
+        "kind": {"type": ["string", "null"], "enum": [*ENTITY_PARAMS, None]},
+        "entities": _obj({kind.name: VALUE_COUNTS for kind in FACET_KINDS if kind.entity},
+                         required=[]),
     }),
     "SimilarResponse": _obj({
         "id": {"type": "string"},
@@ -175,6 +202,29 @@ def openapi_document() -> dict:
                                                 "how many")],
                 "responses": {"200": _json("SimilarResponse", "similar articles"),
                               "404": _json("Error", "unknown article"), **ERRORS},
+            }},
+            "/api/entities": {"get": {
+                "operationId": "entities",
+                "summary": "The most mentioned persons, organisations and places",
+                "parameters": [
+                    _param("q", {"type": "string"}, "part of the name or of a person's post"),
+                    _param("kind", {"type": "string", "enum": ENTITY_PARAMS}, "one kind only"),
+                ],
+                "responses": {"200": _json("EntityList", "values with their articles"),
+                              **ERRORS},
+            }},
+            "/api/entities/{kind}/{name}": {"get": {
+                "operationId": "entity", "summary": "One entity: mentions, co-mentions, forms",
+                "parameters": [
+                    {"name": "kind", "in": "path", "required": True,
+                     "schema": {"type": "string", "enum": ENTITY_PARAMS}},
+                    {"name": "name", "in": "path", "required": True,
+                     "schema": {"type": "string", "minLength": 1, "maxLength": 300},
+                     "description": "a value, or a value merged into one (answered as that "
+                                    "one, with asked)"},
+                ],
+                "responses": {"200": _json("EntityPage", "the entity"),
+                              "404": _json("Error", "no such entity"), **ERRORS},
             }},
             "/api/stats": {"get": {
                 "operationId": "stats", "summary": "What the index holds",

@@ -65,7 +65,7 @@ def _noun_evidence(parses, title: bool) -> tuple[str, Evidence]:
         return "gov", ((("c", "gent"), 1.0),)
     if title or "anim" in parses[0].tag.grammemes:
         cases = {p.tag.case for p in parses if p.tag.POS == "NOUN" and p.tag.number == "sing"}
-        ev = [(("c", c), 1.5) for c in cases if c]
+        ev = [(("c", c), 1.2) for c in cases if c]
         if all(p.tag.gender == "femn" for p in parses if p.tag.POS == "NOUN"):
             ev.append((("g", "femn"), 1.5))
         return "post", tuple(ev)

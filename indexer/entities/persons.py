@@ -84,7 +84,7 @@ def word_readings(low: str) -> WordReadings:
         known = _dictionary(low)
         # A first name or surname the dictionary knows is read as it says; the patterns stay
         # as a weaker fallback.
-        share = 0.5 if any(r.weight >= 2.0 for r in known) else 1.0
+        share = 0.25 if any(r.weight >= 2.0 for r in known) else 1.0
         patterns = [r._replace(weight=r.weight * share) for r in name_readings(low)]
         return _merge(known + patterns)
     words, seps = parts[::2], parts[1::2]

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import re
 
+from indexer.aliases import entry_of
+from indexer.entities.bodies import genitive
 from indexer.entities.word_facts import dictionary_parses, facts
 from indexer.entities.words import WORD_RE, is_cap
 from indexer.text.morphology import inflect
 
 MAX_WORDS = 9
+_PRONOUNS = frozenset("который которая которого которой которому которым котором этот эта этого "
+                      "этой тот та того той его ее их свой своя своего своей наш ваш".split())
 _LINKS = frozenset("по при в на".split())  # «посол России в США», «по Москве»
 _STOP = re.compile(r"[.,!?;:()«»\"—–\n]")
 _QUALIFIERS = frozenset({"ADJF", "PRTF", "NOUN"})
@@ -39,6 +43,9 @@ def _post_start(words: list[re.Match]) -> int | None:
         word = words[i].group()
         f = facts(word.lower())
         if f.title:
+            if title is not None and not facts(words[title].group().lower()).genitive:
+                break  # «олигарха президенту России»: a title goes on a post only in the
+                # genitive («заместитель министра»)
             title = i
             continue
         if f.verbish or not _qualifies(word, f):
@@ -63,7 +70,9 @@ def _qualifies(word: str, f) -> bool:
 
 
 def _agreeing_adjective(word: str) -> bool:
-    return not is_cap(word) and facts(word.lower()).pos in ("ADJF", "PRTF")
+    """«бывший», «первый»: an adjective, not a pronoun («который») or a participle."""
+    low = word.lower()
+    return not is_cap(word) and facts(low).pos == "ADJF" and low not in _PRONOUNS
 
 
 def _nominative(words: list[str]) -> str:
@@ -81,8 +90,18 @@ def _nominative(words: list[str]) -> str:
         elif i == title_at:
             out.append(title[0] if title else word.lower())
         else:
-            out.append(word)
+            out.append(_place(word))
     return " ".join(out)
+
+
+def _place(word: str) -> str:
+    """A place abbreviation the alias table resolves, in the genitive (РФ → России)."""
+    if not word.isupper():
+        return word
+    entry = entry_of(word)
+    if entry is None or entry.kind != "LOC" or entry.canonical == word:
+        return word
+    return genitive(entry.canonical)
 
 
 def _to_nominative(word: str, pos: str, gender: str | None) -> tuple[str, str | None] | None:

@@ -81,11 +81,12 @@ def noun_readings(low: str) -> Readings:
         weight = (2.0 if proper else 1.5) + 0.5 * p.score
         if tag.number == "plur" and not {"Pltm"} & tag.grammemes:
             weight *= 0.3
-        number = tag.number or "sing"
+        number = str(tag.number or "sing")
         wanted = {"nomn", number}
         nom = _closest_form(p, wanted, low)
         if nom is not None:
-            _add(out, (tag.case, number, tag.gender if number == "sing" else ""), nom, weight)
+            gender = str(tag.gender or "") if number == "sing" else ""
+            _add(out, (str(tag.case), number, gender), nom, weight)
     share = 0.5 if known else 1.0
     neuter = low[-1] == "о" and low.isalpha()  # Измайлово, Косово: neuter, indeclinable
     for r in name_readings(low):
@@ -107,14 +108,14 @@ def adjective_readings(low: str) -> Readings:
         tag = p.tag
         if tag.POS not in _ADJ or tag.case not in CASES:
             continue
-        number = tag.number or "sing"
-        gender = tag.gender if number == "sing" else ""
+        number = str(tag.number or "sing")
+        gender = str(tag.gender or "") if number == "sing" else ""
         if number == "sing" and gender not in ("masc", "femn", "neut"):
             continue
         wanted = {"nomn", number} | ({gender} if gender else set())
         nom = _closest_form(p, wanted, low)
         if nom is not None:
-            _add(out, (tag.case, number, gender), nom, 1.0 + 0.5 * p.score)
+            _add(out, (str(tag.case), number, gender), nom, 1.0 + 0.5 * p.score)
     if not out:
         for ending, case, gender in SKIY_FORMS:
             if low.endswith("ск" + ending) and len(low) > len(ending) + 4:
@@ -155,7 +156,7 @@ def word_readings(low: str, adjective: bool) -> Readings:
         for i, w in enumerate(words)
     ]
     out: Readings = {}
-    for key in {k for r in part_readings for k in r}:
+    for key in sorted({k for r in part_readings for k in r}):
         chosen, total = [], 0.0
         for w, r in zip(words, part_readings, strict=True):
             options = r.get(key)

@@ -53,7 +53,7 @@ def _dictionary(low: str) -> list[Reading]:
             weight = 1.1
         else:
             continue
-        genders = (tag.gender,) if tag.gender in ("masc", "femn") else ("masc", "femn")
+        genders = (str(tag.gender),) if tag.gender in ("masc", "femn") else ("masc", "femn")
         if tag.POS == "ADJF" and tag.gender not in ("masc", "femn"):
             continue
         wanted = {"nomn", "sing"} | ({tag.gender} if tag.POS == "ADJF" else set())
@@ -61,7 +61,7 @@ def _dictionary(low: str) -> list[Reading]:
         if nom is None:
             continue
         for gender in genders:
-            out.append(Reading(tag.case, gender, nom.word, weight))
+            out.append(Reading(str(tag.case), gender, nom.word, weight))
     return out
 
 
@@ -90,7 +90,7 @@ def word_readings(low: str) -> WordReadings:
     words, seps = parts[::2], parts[1::2]
     readings = [word_readings(w) for w in words]
     out: WordReadings = {}
-    for hyp in {h for r in readings for h in r}:
+    for hyp in sorted({h for r in readings for h in r}):
         chosen, total, read = [], 0.0, False
         for w, r in zip(words, readings, strict=True):
             options = r.get(hyp)
@@ -141,7 +141,7 @@ def alternatives(span: str, ctx: Evidence) -> tuple[Alternative, ...]:
     for key, weight in ctx:
         weights[key] = weights.get(key, 0.0) + weight
     scored: list[tuple[float, list[str]]] = []
-    for hyp in {h for r in readings for h in r}:
+    for hyp in sorted({h for r in readings for h in r}):
         total = weights.get(("c", hyp[0]), 0.0) + weights.get(("g", hyp[1]), 0.0)
         noms: list[str] = []
         for i, (low, r) in enumerate(zip(lows, readings, strict=True)):

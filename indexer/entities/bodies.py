@@ -45,6 +45,16 @@ GENERIC_VALUES = frozenset(
     телеканал газета журнал издание сайт соцсеть соцсети""".split()
 )
 _ABBR = re.compile(r"^[A-ZА-ЯЁ]{2,}$")
+# Streets and residences that stand for a government, found where the model misses them (it
+# does not tag «на Даунинг-стрит»): their forms, and the kind of value they give.
+RESIDENCES = (
+    (re.compile(r"\bДаунинг-стрит\b"), "LOC", "Даунинг-стрит"),
+    (re.compile(r"\bКремл(?:ь|я|е|ю|ём|ем)\b"), "ORG", "Кремль"),
+    (re.compile(r"\bБел(?:ый|ого|ом|ому|ым) дом(?:а|е|у|ом)?\b"), "ORG", "Белый дом"),
+    (re.compile(r"\bА[кқ] ?[Оо]рд(?:а|ы|е|у|ой)\b"), "ORG", "Акорда"),
+    (re.compile(r"\bЕлисейск(?:ий|ого|ом|ому|им) двор(?:ец|ца|це|цу|цом)\b"), "ORG",
+     "Елисейский дворец"),
+)
 
 
 @lru_cache(maxsize=16_384)
@@ -100,6 +110,26 @@ def join_qualified(text: str, mentions: list[Mention]) -> list[Mention]:
                 out.append(Mention("ORG", start, m.end))
         out.append(m)
     return out
+
+
+def residences(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Mentions of the residences the model left untagged, added to ``mentions``."""
+    found = []
+    for pattern, kind, _ in RESIDENCES:
+        for m in pattern.finditer(text):
+            if not any(o.start < m.end() and m.start() < o.end for o in mentions):
+                found.append(Mention(kind, m.start(), m.end()))
+    if not found:
+        return mentions
+    return sorted(mentions + found, key=lambda m: (m.start, m.end))
+
+
+def residence(surface: str) -> tuple[str, str] | None:
+    """(kind, name) when a mention is one of the residences in any form («Кремле»)."""
+    for pattern, kind, name in RESIDENCES:
+        if pattern.fullmatch(surface):
+            return kind, name
+    return None
 
 
 def _ends_with_body(text: str, m: Mention) -> bool:

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from indexer.entities.aliases import apply_aliases
-from indexer.entities.bodies import join_qualified, qualified_value
+from indexer.entities.bodies import join_qualified, qualified_value, residence
 from indexer.entities.chunks import KINDS, Mention
 from indexer.entities.names import normalise_name
 from indexer.entities.noise import is_entity
@@ -51,9 +51,13 @@ def canonicalise(text: str, mentions: Sequence[Mention]) -> list[Entity]:
             name = normalise_name(m.kind, text, m.start, m.end, doc_words)
         name = _PARENS_RE.sub("", name).strip() or name  # «Дэвид Саутер (David Souter)»
         name = _quote_style(_STRAY_RE.sub("", name))
+        kind = m.kind
+        known = residence(surface)
+        if known is not None:  # «в Кремле»: one value and one kind whatever the model said
+            kind, name = known
         if name:
-            post = post_before(text, m.start) if m.kind == "PER" else ""
-            named.append(_Named(m.kind, name, m.start, m.end, surface, post))
+            post = post_before(text, m.start) if kind == "PER" else ""
+            named.append(_Named(kind, name, m.start, m.end, surface, post))
     apply_aliases(named, text)
     for n in named:
         if n.kind == "ORG":

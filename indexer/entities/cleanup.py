@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-from indexer.entities.bodies import is_generic_head
+from indexer.entities.bodies import is_generic_head, residences
 from indexer.entities.chunks import Mention
 from indexer.entities.context import words_before
 from indexer.entities.declension import surname_forms
@@ -107,7 +107,7 @@ def clean_spans(text: str, mentions: Sequence[Mention]) -> list[Mention]:
             checked = _checked_kind(text, kind, start, end)
             if checked:
                 cleaned.append(Mention(checked, start, end))
-    return cleaned
+    return residences(text, cleaned)
 
 
 def _checked_kind(text: str, kind: str, start: int, end: int) -> str | None:

@@ -66,7 +66,9 @@ def facts(low: str) -> WordFacts:
     """The facts of a lower-case word (cached)."""
     known = dictionary_parses(low)
     tags = [p.tag for p in known]
-    title = low.rstrip(".") in TITLES or any(p.normal_form in TITLES for p in known)
+    # A title by its likeliest reading: «после» is a preposition, not a form of «посол».
+    title = low.rstrip(".") in TITLES or bool(tags) and tags[0].POS == "NOUN" and any(
+        p.normal_form in TITLES for p in known if p.tag.POS == "NOUN")
     return WordFacts(
         known=bool(known),
         pos=tags[0].POS if tags else None,

@@ -11,12 +11,26 @@ from urllib.parse import unquote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import pytest  # noqa: E402
 import test_browser as shared  # noqa: E402
 
-# The browser, the served app and the page factory of ``test_browser`` (pytest registers a
-# fixture under its own name, whatever the attribute holding it is called).
-browser_fixture, server_fixture, pages_fixture = shared.browser, shared.server, shared.page_factory
 params, shoot = shared.params, shared.shoot
+
+
+# The served app, the browser and the page factory of ``test_browser``, for this module.
+@pytest.fixture(scope="module")
+def server(built_index: Path):
+    yield from shared.server.__wrapped__(built_index)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    yield from shared.browser.__wrapped__()
+
+
+@pytest.fixture()
+def page_factory(browser, server):
+    yield from shared.page_factory.__wrapped__(browser, server)
 
 
 def test_from_a_facet_to_the_entity_page_and_back_to_the_search(page_factory, server) -> None:

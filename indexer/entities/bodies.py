@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from indexer.aliases import entry_of
+from indexer.aliases import ENTRIES, entry_of
 from indexer.entities.chunks import Mention
 from indexer.entities.context import words_before
 from indexer.entities.word_facts import dictionary_parses, facts
@@ -76,7 +76,12 @@ def is_generic(value: str) -> bool:
 
 def _is_place_genitive(text: str, mention: Mention) -> bool:
     """Does a LOC mention read as a genitive (Германии, США, Москвы)?"""
-    words = WORD_RE.findall(text[mention.start : mention.end])
+    return _reads_genitive(text[mention.start : mention.end])
+
+
+@lru_cache(maxsize=16_384)
+def _reads_genitive(surface: str) -> bool:
+    words = WORD_RE.findall(surface)
     if not words:
         return False
     first = words[0]
@@ -112,8 +117,16 @@ def join_qualified(text: str, mentions: list[Mention]) -> list[Mention]:
     return out
 
 
+# Looked for only in a text that holds one of these (a substring test costs little; five
+# expressions over every article cost more than a millisecond).
+_RESIDENCE_HINTS = ("Даунинг", "Кремл", "ый дом", "ого дом", "ом доме", "ому дому", "ым домом",
+                    "Акорд", "Ақорд", "к Орд", "қ Орд", "к орд", "қ орд", "Елисейск")
+
+
 def residences(text: str, mentions: list[Mention]) -> list[Mention]:
     """Mentions of the residences the model left untagged, added to ``mentions``."""
+    if not any(hint in text for hint in _RESIDENCE_HINTS):
+        return mentions
     found = []
     for pattern, kind, _ in RESIDENCES:
         for m in pattern.finditer(text):
@@ -124,12 +137,17 @@ def residences(text: str, mentions: list[Mention]) -> list[Mention]:
     return sorted(mentions + found, key=lambda m: (m.start, m.end))
 
 
+_ANY_RESIDENCE = re.compile("|".join(f"(?P<r{i}>{p.pattern})"
+                                    for i, (p, _, _) in enumerate(RESIDENCES)))
+
+
 def residence(surface: str) -> tuple[str, str] | None:
     """(kind, name) when a mention is one of the residences in any form («Кремле»)."""
-    for pattern, kind, name in RESIDENCES:
-        if pattern.fullmatch(surface):
-            return kind, name
-    return None
+    m = _ANY_RESIDENCE.fullmatch(surface)
+    if m is None or m.lastgroup is None:
+        return None
+    _, kind, name = RESIDENCES[int(m.lastgroup[1:])]
+    return kind, name
 
 
 def _ends_with_body(text: str, m: Mention) -> bool:
@@ -145,12 +163,11 @@ def _body_before(text: str, start: int) -> int | None:
     «министерства обороны», «управления полиции» (up to three lower-case words of its
     complement between the body and the place; adjectives before it, «городской», are left
     out)."""
-    for m in reversed(words_before(text, start)):
-        word = m.group()
+    for word, begin, _ in reversed(words_before(text, start)):
         if is_cap(word):
             return None
         if is_generic_head(word):
-            return m.start()
+            return begin
         if not _is_genitive_word(word):
             return None
     return None
@@ -167,7 +184,22 @@ def _is_adjective(word: str) -> bool:
 def qualified_value(value: str, text: str | None = None) -> str:
     """A body's value with its head and its place each written the one way the alias table
     gives: «Министерство иностранных дел Германии» → «МИД Германии», «МИД РФ» → «МИД
-    России». Other values come back as they are."""
+    России». Other values come back as they are. Only a place the alias table calls
+    ambiguous (РК …) needs the article's text; other values are cached."""
+    if text is not None and value.split(" ")[-1].lower() in _AMBIGUOUS:
+        return _qualified(value, text)
+    return _qualified_cached(value)
+
+
+_AMBIGUOUS = frozenset(normalise(name) for entry in ENTRIES for name in entry.needs)
+
+
+@lru_cache(maxsize=16_384)
+def _qualified_cached(value: str) -> str:
+    return _qualified(value, None)
+
+
+def _qualified(value: str, text: str | None) -> str:
     words = value.split(" ")
     for cut in range(len(words) - 1, 0, -1):
         head, place = " ".join(words[:cut]), " ".join(words[cut:])
@@ -180,6 +212,7 @@ def qualified_value(value: str, text: str | None = None) -> str:
     return value
 
 
+@lru_cache(maxsize=16_384)
 def _head_is_body(head: str) -> bool:
     words = WORD_RE.findall(head)
     if not words:

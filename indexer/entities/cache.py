@@ -24,7 +24,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from indexer.entities import KINDS, MODEL_VERSION, VERSION, Mention, canonicalise, clean_spans
+import indexer.entities as entities_package
+from indexer.entities import KINDS, Mention, canonicalise, clean_spans
 from indexer.records import Entity
 
 _SCHEMA = (
@@ -40,8 +41,10 @@ _CHUNK = 500  # keys per SELECT (SQLite's host-parameter limit is 999 on old bui
 SpansOf = Callable[[list[str]], list[list[Mention]]]
 
 
-def text_key(text: str, version: str = VERSION) -> str:
-    """Cache key: SHA-256 of a version and the text."""
+def text_key(text: str, version: str | None = None) -> str:
+    """Cache key: SHA-256 of a version (the model's and the rules', by default) and the
+    text."""
+    version = version if version is not None else entities_package.VERSION
     h = hashlib.sha256(version.encode("utf-8"))
     h.update(b"\0")
     h.update(text.encode("utf-8", "surrogatepass"))
@@ -88,11 +91,13 @@ class CacheStats:
 class EntityCache:
     """Spans and results over a SQLite file; safe for concurrent processes."""
 
-    def __init__(self, path: str | Path, version: str = VERSION,
-                 model_version: str = MODEL_VERSION) -> None:
+    def __init__(self, path: str | Path, version: str | None = None,
+                 model_version: str | None = None) -> None:
         self.path = Path(path)
-        self.version = version
-        self.model_version = model_version
+        # The versions as they are when the cache is opened (read from the package then, so
+        # that a benchmark can stand a rules change in for one: bench/rebuild.py).
+        self.version = version or entities_package.VERSION
+        self.model_version = model_version or entities_package.MODEL_VERSION
         self.stats = CacheStats()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(self.path, timeout=60, isolation_level=None)

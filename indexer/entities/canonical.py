@@ -8,6 +8,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from indexer.entities.aliases import apply_aliases
 from indexer.entities.bodies import join_qualified, qualified_value, residence
@@ -49,8 +50,7 @@ def canonicalise(text: str, mentions: Sequence[Mention]) -> list[Entity]:
             name = normalise_person(text, m.start, m.end, doc_words)
         else:
             name = normalise_name(m.kind, text, m.start, m.end, doc_words)
-        name = _PARENS_RE.sub("", name).strip() or name  # «Дэвид Саутер (David Souter)»
-        name = _quote_style(_STRAY_RE.sub("", name))
+        name = _tidy(name)
         kind = m.kind
         known = residence(surface)
         if known is not None:  # «в Кремле»: one value and one kind whatever the model said
@@ -106,6 +106,14 @@ class DocWords:
                 return True
             pos = end
         return False
+
+
+@lru_cache(maxsize=16_384)
+def _tidy(name: str) -> str:
+    """Parentheses («Дэвид Саутер (David Souter)»), stray brackets and commas dropped; one
+    quoting style."""
+    name = _PARENS_RE.sub("", name).strip() or name
+    return _quote_style(_STRAY_RE.sub("", name))
 
 
 _PAIRED_QUOTES_RE = re.compile(r'"([^"]+)"|“([^”]+)”|„([^“”]+)[“”]')

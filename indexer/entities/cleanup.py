@@ -32,7 +32,7 @@ def _is_common_inan(word: str) -> bool:
 def _title_before(text: str, start: int) -> bool:
     """Is the word right before ``start`` a post (``депутаты Мажилиса``)?"""
     before = words_before(text, start, 1)
-    return bool(before) and before[0].end() == start - 1 and is_title(before[0].group())
+    return bool(before) and before[0][2] == start - 1 and is_title(before[0][0])
 
 
 def _noun_follows(text: str, end: int, adjective: str) -> bool:

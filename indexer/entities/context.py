@@ -127,15 +127,26 @@ _UP_TO_CLAUSE_END = re.compile(r".*[.!?;:()\n«»\"—–]", re.DOTALL)
 
 def _left_words(text: str, start: int) -> list[str]:
     """Up to four words before ``start`` in its clause."""
-    return [m.group() for m in words_before(text, start)]
+    return [word for word, _, _ in words_before(text, start)]
 
 
-def words_before(text: str, start: int, count: int = 4) -> list[re.Match]:
-    """Up to ``count`` word matches before ``start`` in its clause (offsets into ``text``)."""
+Word = tuple[str, int, int]  # a word and its offsets in the text
+
+
+def words_before(text: str, start: int, count: int = 4) -> tuple[Word, ...]:
+    """Up to ``count`` words before ``start`` in its clause, with their offsets."""
+    return _clause_words(text, start)[-count:]
+
+
+@lru_cache(maxsize=256)
+def _clause_words(text: str, start: int) -> tuple[Word, ...]:
+    """The last words of the clause before ``start`` (several rules ask for one name's: once
+    per name; a text caches its hash, so the key costs little)."""
     lo = max(0, start - 80)
     cut = _UP_TO_CLAUSE_END.match(text, lo, start)
-    found = list(WORD_RE.finditer(text, cut.end() if cut else lo, start))
-    return found[-count:]
+    found = [(m.group(), m.start(), m.end())
+             for m in WORD_RE.finditer(text, cut.end() if cut else lo, start)]
+    return tuple(found[-4:])
 
 
 _NEXT_WORD = re.compile(r"[ \u00a0]+([^\W\d_]+)")

@@ -20,13 +20,21 @@ _ROMAN = re.compile(r"[ \u00a0]+[IVX]{1,5}\b")
 
 def is_entity(kind: str, name: str, text: str, start: int, end: int) -> bool:
     """Whether a canonical value names an entity the facets should show."""
+    verdict = _verdict(kind, name)
+    if verdict is not None:
+        return verdict
+    return left_evidence_role(text, start) == "post" or _ROMAN.match(text, end) is not None
+
+
+@lru_cache(maxsize=16_384)
+def _verdict(kind: str, name: str) -> bool | None:
+    """A value's verdict from itself; None when the words around it decide (a lone word
+    tagged as a person that is no surname)."""
     if is_generic(name):
         return False
     if kind != "PER" or len(WORD_RE.findall(name)) != 1:
         return True
-    if _lone_word_kind(name.lower()) == "name":
-        return True
-    return left_evidence_role(text, start) == "post" or _ROMAN.match(text, end) is not None
+    return True if _lone_word_kind(name.lower()) == "name" else None
 
 
 @lru_cache(maxsize=16_384)

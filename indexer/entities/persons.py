@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Container
 from functools import lru_cache
+from typing import NamedTuple
 
 from indexer.entities.context import Evidence, evidence
 from indexer.entities.declension import CASES, Reading, name_readings
@@ -32,6 +33,8 @@ PARTICLES = frozenset("де ди да дель делла дос дер ван �
                       .split())
 PRIOR = {("c", "nomn"): 0.3, ("c", "gent"): 0.2, ("g", "masc"): 0.3}
 DOC_BONUS = 1.5  # a nominative the article uses elsewhere
+CONTEXT_REACH = 7.0  # more than a context can lift one reading over another (PRIOR + 2 × 1.5),
+# plus the 2 × DOC_BONUS that ``alternatives`` keeps: cutting here changes no result
 FROZEN = 0.3  # a word left as written that has no nominative reading
 FROZEN_SHARE = 0.8  # an inner word left as written: this share of its nominative's weight
 _NAME_TAGS = frozenset({"Name", "Surn", "Patr"})
@@ -56,13 +59,22 @@ def _dictionary(low: str) -> list[Reading]:
         genders = (str(tag.gender),) if tag.gender in ("masc", "femn") else ("masc", "femn")
         if tag.POS == "ADJF" and tag.gender not in ("masc", "femn"):
             continue
-        wanted = {"nomn", "sing"} | ({tag.gender} if tag.POS == "ADJF" else set())
-        nom = inflect(p, frozenset(wanted))
-        if nom is None:
+        nominative = _nominative(p)
+        if nominative is None:
             continue
         for gender in genders:
-            out.append(Reading(str(tag.case), gender, nom.word, weight))
+            out.append(Reading(str(tag.case), gender, nominative, weight))
     return out
+
+
+def _nominative(p) -> str | None:
+    """A parse's nominative singular, in its gender for an adjective. (Not its normal form:
+    that is the masculine of a feminine surname or patronymic, Петровна → петрович, and
+    another spelling for some, Григорьевич → григориевич.)"""
+    tag = p.tag
+    wanted = {"nomn", "sing"} | ({tag.gender} if tag.POS == "ADJF" else set())
+    found = inflect(p, frozenset(wanted))
+    return found.word if found is not None else None
 
 
 def _merge(readings: list[Reading] | tuple[Reading, ...]) -> WordReadings:
@@ -123,49 +135,81 @@ def _is_particle(word: str, is_last: bool) -> bool:
 Alternative = tuple[float, str, tuple[str, ...]]  # score, name, nominatives to look for
 
 
+class NameReading(NamedTuple):
+    """One (case, gender) reading of a name: its words' weight, and the name it gives."""
+
+    case: str
+    gender: str
+    # Its words' weights, added one by one after the context's (a sum in another order may
+    # round another way and break a tie otherwise).
+    weights: tuple[float, ...]
+    name: str
+    confirm: tuple[str, ...]  # the nominatives (other than the words as written) to look for
+
+
 @lru_cache(maxsize=65_536)
-def alternatives(span: str, ctx: Evidence) -> tuple[Alternative, ...]:
-    """The likeliest readings of a person's name ``span`` in a context, best first: the
-    name in the nominative, its score, and the nominatives (other than the words as written)
-    that the article may confirm."""
+def span_readings(span: str) -> tuple[NameReading, ...]:
+    """Every reading of a person's name as written, whatever the context (cached per span:
+    a context only adds its weights, ``alternatives``)."""
     found = [(m.start(), m.end()) for m in WORD_RE.finditer(span)]
     content = [
         (s, e) for i, (s, e) in enumerate(found)
         if not untouchable(span[s:e]) and not _is_particle(span[s:e], i == len(found) - 1)
     ]
     if not content:
-        return ((0.0, squash(span), ()),)
+        return ()
     lows = [span[s:e].lower() for s, e in content]
     readings = [word_readings(low) for low in lows]
-    weights = dict(PRIOR)
-    for key, weight in ctx:
-        weights[key] = weights.get(key, 0.0) + weight
-    scored: list[tuple[float, list[str]]] = []
+    scored: list[tuple[float, Hyp, list[float], list[str]]] = []
     for hyp in sorted({h for r in readings for h in r}):
-        total = weights.get(("c", hyp[0]), 0.0) + weights.get(("g", hyp[1]), 0.0)
+        parts: list[float] = []
         noms: list[str] = []
         for i, (low, r) in enumerate(zip(lows, readings, strict=True)):
             options = r.get(hyp)
             if options:
                 best = max(options, key=options.__getitem__)
                 noms.append(best)
-                total += options[best]
+                parts.append(options[best])
             elif i < len(lows) - 1:
                 noms.append(low)
-                total += FROZEN_SHARE * nominative_weight(r)
+                parts.append(FROZEN_SHARE * nominative_weight(r))
             else:
                 break
         else:
-            scored.append((total, noms))
+            scored.append((sum(parts), hyp, parts, noms))
     if not scored:
-        return ((0.0, squash(span), ()),)
-    scored.sort(key=lambda a: -a[0])
-    top = scored[0][0]
+        return ()
+    top = max(t for t, _, _, _ in scored)
     return tuple(
-        (total, _rebuild(span, content, noms),
-         tuple(n for n, low in zip(noms, lows, strict=True) if n != low))
-        for total, noms in scored[:6] if total > top - 2 * DOC_BONUS
+        NameReading(hyp[0], hyp[1], tuple(parts), _rebuild(span, content, noms),
+                    tuple(n for n, low in zip(noms, lows, strict=True) if n != low))
+        for total, hyp, parts, noms in scored if total > top - CONTEXT_REACH
     )
+
+
+@lru_cache(maxsize=16_384)
+def alternatives(span: str, ctx: Evidence) -> tuple[Alternative, ...]:
+    """The likeliest readings of a person's name ``span`` in a context, best first: the
+    name in the nominative, its score, and the nominatives (other than the words as written)
+    that the article may confirm."""
+    readings = span_readings(span)
+    if not readings:
+        return ((0.0, squash(span), ()),)
+    weights = dict(PRIOR)
+    for key, weight in ctx:
+        weights[key] = weights.get(key, 0.0) + weight
+    scored = sorted(((_score(r, weights), i) for i, r in enumerate(readings)),
+                    key=lambda x: (-x[0], x[1]))
+    top = scored[0][0]
+    return tuple((score, readings[i].name, readings[i].confirm)
+                 for score, i in scored[:6] if score > top - 2 * DOC_BONUS)
+
+
+def _score(reading: NameReading, weights: dict[tuple[str, str], float]) -> float:
+    total = weights.get(("c", reading.case), 0.0) + weights.get(("g", reading.gender), 0.0)
+    for weight in reading.weights:
+        total += weight
+    return total
 
 
 def _rebuild(span: str, content: list[tuple[int, int]], noms: list[str]) -> str:

@@ -61,6 +61,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
             ch == "."
             and end - start >= 2
             and text[end - 2].isupper()
+            and text[end - 2] not in "IVX"  # «Харальд V.»: a numeral, no initial
             and (end - start == 2 or not text[end - 3].isalpha())
         ):
             break
@@ -101,7 +102,8 @@ def clean_spans(text: str, mentions: Sequence[Mention]) -> list[Mention]:
     cleaned = []
     for m in mentions:
         titled = m.kind == "PER" and _title_before(text, m.start)
-        for kind, rel_start, rel_end in _plan(m.kind, text[m.start : m.end], titled):
+        first = m.kind == "PER" and _starts_sentence(text, m.start)
+        for kind, rel_start, rel_end in _plan(m.kind, text[m.start : m.end], titled, first):
             start, end = _balance_quotes(text, m.start + rel_start, m.start + rel_end)
             start, end = _trim(text, start, end)
             checked = _checked_kind(text, kind, start, end)
@@ -129,14 +131,25 @@ def _checked_kind(text: str, kind: str, start: int, end: int) -> str | None:
 Part = tuple[str, int, int]  # kind, start and end within the model's span
 
 
+_SENTENCE_END = re.compile(r"(?:^|[.!?…:]|\n)[\s«\"„“(—–-]*$")
+
+
+def _starts_sentence(text: str, start: int) -> bool:
+    """Does a sentence (or a paragraph, a quotation) start at ``start``?"""
+    return _SENTENCE_END.search(text, max(0, start - 8), start) is not None
+
+
 @lru_cache(maxsize=65_536)
-def _plan(kind: str, surface: str, title_before: bool) -> tuple[Part, ...]:
+def _plan(kind: str, surface: str, title_before: bool, sentence_start: bool = False
+          ) -> tuple[Part, ...]:
     """What the clean-up makes of a span from its own text (cached): run-on spans split at
     verbs, leading posts stripped, edges trimmed; ``title_before``: a post stands right before
-    the span."""
+    the span; ``sentence_start``: the span starts a sentence, so its first word's capital says
+    nothing («Восьмидесятилетний Маккейн», «Карьера Гандольфини»)."""
     out: list[Part] = []
     for part in _split_runon(surface, Mention(kind, 0, len(surface))):
-        for m in _strip_titles(surface, part, title_before):
+        first = sentence_start and part.start == 0
+        for m in _strip_titles(surface, part, title_before, first):
             start, end = _trim(surface, m.start, m.end)
             if start < end:
                 out.append((m.kind, start, end))
@@ -157,7 +170,8 @@ def _split_runon(text: str, m: Mention) -> list[Mention]:
     return parts
 
 
-def _strip_titles(text: str, m: Mention, title_before: bool) -> list[Mention]:
+def _strip_titles(text: str, m: Mention, title_before: bool, sentence_start: bool = False
+                  ) -> list[Mention]:
     """Drop leading posts and descriptors (``депутат``, ``Главы государства``, «Племянник»); a
     stripped body becomes its own ORG. Before an organisation or a place, lower-case words go
     too, but a generic body that a place qualifies stays («мэрии Перми»).
@@ -176,7 +190,7 @@ def _strip_titles(text: str, m: Mention, title_before: bool) -> list[Mention]:
         if m.kind != "PER" and not is_cap(word) and is_generic_head(word):
             break  # «мэрии Перми», «министерства обороны Израиля»
         if is_title(word) or (not is_cap(word) and not _is_particle(word)) or (
-            m.kind == "PER" and i == 0 and _is_descriptor(word)
+            m.kind == "PER" and i == 0 and _is_descriptor(word, sentence_start)
         ):
             titled = titled or is_title(word)
             i += 1
@@ -195,11 +209,24 @@ def _strip_titles(text: str, m: Mention, title_before: bool) -> list[Mention]:
     return [*extra, rest]
 
 
-def _is_descriptor(word: str) -> bool:
-    """A capitalised common noun for a person at the start of a span: «Племянник Алишер …»,
-    «Христианку Асию …», «Кронпринц Нарухито»."""
-    f = facts(word.lower())
-    return f.animate_noun and not f.name_part
+_AGED = re.compile(r"\w*летн(?:ий|яя|его|ей|ему|им|юю|ие|их|ими)$")
+
+
+def _is_descriptor(word: str, sentence_start: bool = False) -> bool:
+    """A capitalised word before a person's name that is no part of it: a common noun for a
+    person («Племянник Алишер …», «Кронпринц Нарухито», «Экс-советник Трампа»), an age
+    («Восьмидесятилетний Маккейн»); and where a sentence starts, any word the dictionary
+    knows only as some other word than a noun («Поддерживаемый Кремлём», «Вдобавок
+    С.Антуфьев»; not a noun: «Лес Хинтон», «Пак Нам Ки», «Ума Турман»)."""
+    low = word.lower()
+    f = facts(low)
+    if f.name_part:
+        return False
+    if f.animate_noun or _AGED.match(low):
+        return True
+    if "-" in low and any(facts(part).title for part in low.split("-")):
+        return True  # «Экс-советник», «Писатель-сатирик»
+    return sentence_start and f.known and not f.noun_forms and not _is_particle(word)
 
 
 def _is_particle(word: str) -> bool:

@@ -84,6 +84,10 @@ def print_report(report: BuildReport, verb: str) -> None:
         f"({report.rate:.0f} articles/s); index {report.index_bytes / 2**20:.1f} MB"
         + ("" if report.entities else "; entities off")
     )
+    sources = report.entity_sources
+    if report.entities and sources.model + sources.rules + sources.cached:
+        click.echo(f"entities: the model ran on {sources.model:,} articles, the rules alone on "
+                   f"{sources.rules:,} (their model spans cached), {sources.cached:,} stored")
     if report.encodings:
         click.echo("encodings: " + ", ".join(f"{k} {v}" for k, v in report.encodings.items()))
     if report.skipped:

@@ -39,6 +39,7 @@ class SegmentWriting:
         self.segments: list = []
         self._builder: SegmentBuilder | None = None
         self.names = NameBook()  # the forms and posts of the current segment's values
+        self._sources_before = self._sources_so_far()  # the process's cache may be older
 
     def add_batch(self, batch: list[Article], values: list | None = None) -> None:
         """Add a batch of articles (``values``: their entity values where known already — as
@@ -72,11 +73,17 @@ class SegmentWriting:
         return list(article_names([a.text for a in batch], self.cache))
 
     def entity_sources(self):
-        """Where this process's entities came from so far (``CacheStats``)."""
+        """Where the entities of this writing's articles came from (``CacheStats``)."""
+        return self._sources_so_far().since(self._sources_before)
+
+    def _sources_so_far(self):
+        """A copy of what this process's entity cache has served so far."""
+        from dataclasses import replace
+
         from indexer.entities.cache import CacheStats
         from indexer.entities.values import cache_stats
 
-        return cache_stats(self.cache) if self.cache is not None else CacheStats()
+        return replace(cache_stats(self.cache)) if self.cache is not None else CacheStats()
 
     def finish(self) -> list:
         """Close the current segment (with its names file); all segments written so far."""

@@ -87,6 +87,11 @@ class CacheStats:
         self.rules += other.rules
         self.model += other.model
 
+    def since(self, before: CacheStats) -> CacheStats:
+        """What was served after ``before`` (a copy of these counts, taken earlier)."""
+        return CacheStats(self.cached - before.cached, self.rules - before.rules,
+                          self.model - before.model)
+
 
 class EntityCache:
     """Spans and results over a SQLite file; safe for concurrent processes."""

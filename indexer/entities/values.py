@@ -14,12 +14,18 @@ from indexer.entities.words import squash
 from indexer.records import Entity
 
 
-@lru_cache(maxsize=4)
 def _entity_cache(path: Path):
-    """One open cache per process and path (worker processes open their own)."""
+    """One open cache per process, path and versions (worker processes open their own)."""
+    import indexer.entities as entities_package
+
+    return _open_cache(path, entities_package.VERSION, entities_package.MODEL_VERSION)
+
+
+@lru_cache(maxsize=4)
+def _open_cache(path: Path, version: str, model_version: str):
     from indexer.entities.cache import EntityCache
 
-    return EntityCache(path)
+    return EntityCache(path, version, model_version)
 
 
 @dataclass

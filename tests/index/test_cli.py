@@ -89,3 +89,23 @@ def test_entities_command_prints_what_the_extractor_finds() -> None:
     rows = [line.split("\t") for line in out.strip().splitlines()]
     assert ["PER", "Касым-Жомарт Токаев"] in [row[:2] for row in rows]
     assert ["LOC", "Астана"] in [row[:2] for row in rows]
+
+
+def test_rebuild_says_where_the_entities_came_from(archive: Path, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The model on a cold cache; nothing after; the rules alone after a change of the rules
+    (another rules version: the results are stale, the model's spans are not)."""
+    import indexer.entities
+
+    index = str(tmp_path / "index")
+    args = ("rebuild", "--archive", str(archive), "--index", index, "--workers", "1")
+    code, out = run(*args)
+    assert code == 0, out
+    assert "entities: the model ran on 2 articles, the rules alone on 0" in out
+    code, out = run(*args)
+    assert "entities: the model ran on 0 articles, the rules alone on 0 (" in out
+    assert "2 stored" in out
+    monkeypatch.setattr(indexer.entities, "VERSION", indexer.entities.VERSION + "/changed")
+    code, out = run(*args)
+    assert code == 0, out
+    assert "entities: the model ran on 0 articles, the rules alone on 2 (" in out

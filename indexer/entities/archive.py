@@ -17,6 +17,7 @@ archive:
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 
 from indexer.entities.namesakes import (
@@ -116,11 +117,7 @@ def _same_first_name(a: str, b: str) -> bool:
     a, b = normalise(a.rstrip(".")), normalise(b.rstrip("."))
     if a == b:
         return True
-    common = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        common += 1
+    common = len(os.path.commonprefix([a, b]))
     return common >= 4 and len(a) - common <= 2 and len(b) - common <= 2
 
 

@@ -4,6 +4,7 @@ an article (``person_merge``) and across the archive (``archive``)."""
 
 from __future__ import annotations
 
+import os
 import re
 
 from indexer.text.normalise import normalise
@@ -34,11 +35,7 @@ def same_surname(a: str, b: str) -> bool:
     a, b = normalise(a), normalise(b)
     if a == b:
         return True
-    common = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        common += 1
+    common = len(os.path.commonprefix([a, b]))
     if common < 4:
         return False
     return a[common:] in INFLECTION_ENDINGS and b[common:] in INFLECTION_ENDINGS

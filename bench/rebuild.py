@@ -1,15 +1,19 @@
 """Rebuild throughput and memory over the real news of ../shared/corpora.
 
-    python bench/rebuild.py [--limit N] [--workers 2] [--modes plain,cold,warm]
+    python bench/rebuild.py [--limit N] [--workers 2] [--modes plain,cold,warm,rules]
 
 Copies the NG, RT and Meduza JSON Lines files into one archive file (about 9,000 articles of
 ~6,000 characters), then times ``indexer.build.rebuild`` in a fresh process per mode:
-``plain`` (--no-entities), ``cold`` (entities, empty cache), ``warm`` (entities, cache full).
-Prints articles/s, peak memory of the main process and of the largest worker, index size and
-CPU time per article (user + system, the main process and its workers: steadier than wall time
-on a shared machine); then the reprint groups found and the seconds of the grouping pass at the
-end of the rebuild (the articles' MinHash sketches are made in the workers, inside the CPU
-time).
+``plain`` (--no-entities), ``cold`` (entities, empty cache), ``warm`` (entities, cache full),
+``rules`` (entities after a change of the rules alone: the child stands another rules version
+in for ``indexer.entities.VERSION``, so every cached result is stale but the model's cached
+spans are not — the rules run again over them). Prints articles/s, peak memory of the main
+process and of the largest worker, index size, CPU time per article (user + system, the main
+process and its workers: steadier than wall time on a shared machine), and where the entities
+came from: texts the NER model ran on, texts the rules ran on over cached spans, results
+served as stored. Then the reprint groups found and the
+seconds of the grouping pass at the end of the rebuild (the articles' MinHash sketches are
+made in the workers, inside the CPU time).
 """
 
 from __future__ import annotations
@@ -52,30 +56,35 @@ def make_archive(dest: Path, limit: int | None) -> tuple[int, int]:
     return count, chars
 
 
-def run_one(archive: Path, index: Path, workers: int, entities: bool) -> dict:
+def run_one(archive: Path, index: Path, workers: int, mode: str) -> dict:
     """Run in a child process, so each measurement starts cold and memory is its own."""
+    import indexer.entities
     from indexer.build import rebuild
 
-    report = rebuild(archive, index, workers=workers, entities=entities)
+    if mode == "rules":  # a rules change: results keyed by another version, spans as cached
+        indexer.entities.VERSION += "/bench-rules-change"
+    report = rebuild(archive, index, workers=workers, entities=mode != "plain")
     own = resource.getrusage(resource.RUSAGE_SELF)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = sum(r.ru_utime + r.ru_stime for r in (own, children))
+    sources = report.entity_sources
     return {"articles": report.articles, "seconds": report.seconds, "rate": report.rate,
             "main_mb": own.ru_maxrss // 1024, "worker_mb": children.ru_maxrss // 1024,
             "index_bytes": report.index_bytes, "cpu_ms": 1000 * cpu / max(report.articles, 1),
-            "groups": report.reprint_groups, "grouping_s": report.reprint_seconds}
+            "groups": report.reprint_groups, "grouping_s": report.reprint_seconds,
+            "model": sources.model, "rules": sources.rules, "cached": sources.cached}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--modes", default="plain,cold,warm")
+    parser.add_argument("--modes", default="plain,cold,warm,rules")
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        archive, index, workers, entities = args.child
-        print(json.dumps(run_one(Path(archive), Path(index), int(workers), entities == "1")))
+        archive, index, workers, mode = args.child
+        print(json.dumps(run_one(Path(archive), Path(index), int(workers), mode)))
         return 0
     if not CORPORA.is_dir():
         print(f"skipped: {CORPORA} is not here (the shared corpora are needed)")
@@ -86,23 +95,27 @@ def main() -> int:
         print(f"corpus: {count:,} articles, {chars / 1e6:.1f} M characters, "
               f"{chars / count:,.0f} per article; workers {args.workers}")
         print(f"{'mode':<8}{'articles/s':>12}{'seconds':>10}{'main MB':>10}"
-              f"{'worker MB':>11}{'index MB':>10}{'index/raw':>11}{'CPU ms/art':>12}")
+              f"{'worker MB':>11}{'index MB':>10}{'index/raw':>11}{'CPU ms/art':>12}"
+              f"{'model':>8}{'rules':>8}{'stored':>8}")
         for mode in args.modes.split(","):
             index = work / "instance" / "index"
             if mode in ("plain", "cold"):
                 shutil.rmtree(work / "instance", ignore_errors=True)
             out = subprocess.run(
                 [sys.executable, __file__, "--child", str(work / "archive"), str(index),
-                 str(args.workers), "0" if mode == "plain" else "1"],
+                 str(args.workers), mode],
                 capture_output=True, text=True, check=True, cwd=ROOT,
             ).stdout
             r = json.loads(out.strip().splitlines()[-1])
             raw = (work / "archive" / "news.jsonl").stat().st_size
             print(f"{mode:<8}{r['rate']:>12.1f}{r['seconds']:>10.1f}{r['main_mb']:>10}"
                   f"{r['worker_mb']:>11}{r['index_bytes'] / 2**20:>10.1f}"
-                  f"{r['index_bytes'] / raw:>11.2f}{r['cpu_ms']:>12.1f}", flush=True)
+                  f"{r['index_bytes'] / raw:>11.2f}{r['cpu_ms']:>12.1f}{r['model']:>8}"
+                  f"{r['rules']:>8}{r['cached']:>8}", flush=True)
             print(f"{'':<8}reprints: {r['groups']:,} groups; grouping pass "
                   f"{r['grouping_s']:.2f} s", flush=True)
+        print("model: texts the NER model ran on; rules: texts whose cached model spans the "
+              "rules ran on again; stored: results served as stored")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/scale.py [--sizes 10000,100000] [--entity-sizes 10000]
                                     [--workers N] [--format txt] [--latency]
-                                    [--modes plain,update,cold,warm]
+                                    [--modes plain,update,cold,warm] [--pages]
 
 For every size N it makes (or reuses) a corpus of N articles with ``bench/make_corpus.py``
 under ``bench/out/scale/corpus-N-sSEED-FORMAT/`` (git-ignored), then measures, each in a fresh
@@ -16,6 +16,9 @@ child process:
 It prints articles/s, wall time, peak memory (main process and the largest worker, from
 ``getrusage``: ``RUSAGE_SELF`` / ``RUSAGE_CHILDREN`` of the child) and the index size against
 the raw archive bytes, and writes them to ``bench/out/scale/results.json``.
+
+``--pages`` times entity pages (``bench/entity_pages.py``) on each index built with entities,
+after its last entity mode.
 
 ``--latency`` hands each plain index to ``measure_latency(index: Path, queries: int) -> dict``
 of ``bench/search_latency.py`` when that function exists (the search benchmark's hook).
@@ -121,6 +124,16 @@ def latency(index: Path, queries: int) -> dict | None:
     return result
 
 
+def pages(index: Path) -> dict:
+    """Entity-page latency at this size (bench/entity_pages.py)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import entity_pages
+
+    result = entity_pages.measure_pages(index)
+    print(f"entity pages: {json.dumps(result, ensure_ascii=False)}", flush=True)
+    return result
+
+
 def row(size: int, raw_bytes: int, r: dict) -> str:
     ratio = r["index_bytes"] / raw_bytes if raw_bytes else 0.0
     return (f"{size:>8,} {r['mode']:<7}{r['rate']:>11,.1f}{r['seconds']:>9.1f}"
@@ -139,6 +152,8 @@ def main() -> int:
     parser.add_argument("--latency", action="store_true",
                         help="Also time searches (bench/search_latency.py:measure_latency).")
     parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--pages", action="store_true",
+                        help="Also time entity pages on the index built with entities.")
     parser.add_argument("--modes", default=",".join(MODES),
                         help="Modes to run, of plain,update,cold,warm (default: all that apply).")
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
@@ -175,6 +190,8 @@ def main() -> int:
             print(header + "\n" + lines[-1], flush=True)
             if mode == "plain" and args.latency:
                 r["latency"] = latency(index, args.queries)
+            if mode in ("cold", "warm") and mode == modes[-1] and args.pages:
+                r["pages"] = pages(index)
     print(f"\nworkers {args.workers}; raw = bytes of the archive files; update = nothing changed")
     print(header)
     print("\n".join(lines))

@@ -87,6 +87,10 @@ def print_report(report: BuildReport, verb: str) -> None:
     )
     if report.reprint_groups:
         click.echo(f"reprints: {report.reprint_groups:,} groups of near-duplicate articles")
+    sources = report.entity_sources
+    if report.entities and sources.model + sources.rules + sources.cached:
+        click.echo(f"entities: the model ran on {sources.model:,} articles, the rules alone on "
+                   f"{sources.rules:,} (their model spans cached), {sources.cached:,} stored")
     if report.encodings:
         click.echo("encodings: " + ", ".join(f"{k} {v}" for k, v in report.encodings.items()))
     _print_problems(report, skipped=True)

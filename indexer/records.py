@@ -64,12 +64,14 @@ def _escape(match: re.Match[str]) -> str:
 
 @dataclass(slots=True)
 class Entity:
-    """A named entity mention: kind is PER, ORG or LOC; name is the canonical form."""
+    """A named entity mention: kind is PER, ORG or LOC; name is the canonical form; post, for
+    a person, the post the text gives before the name («начальник УНК ГУ МВД по Москве»)."""
 
     kind: str
     name: str
     start: int
     end: int
+    post: str = ""
 
 
 @dataclass(slots=True)

@@ -27,10 +27,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.json.ensure_ascii = False
     app.extensions["muragat.searcher"] = Searcher(Path(app.config["INDEX"]))
 
-    from web import api, pages
+    from web import api, entities, pages
 
     app.register_blueprint(api.bp)
+    app.register_blueprint(entities.api_bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(entities.bp)
     return app
 
 

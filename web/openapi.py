@@ -18,6 +18,7 @@ REPRINT = {"type": "object", "additionalProperties": False,
                           "date": NULLABLE_DATE, "source": {"type": "string"},
                           "this": {"type": "boolean",
                                    "description": "the article asked for (Article only)"}}}
+ENTITY_PARAMS = [kind.param for kind in FACET_KINDS if kind.entity]
 
 
 def _obj(props: dict, required: list[str] | None = None, extra: bool = False) -> dict:
@@ -28,7 +29,16 @@ def _obj(props: dict, required: list[str] | None = None, extra: bool = False) ->
 
 SCHEMAS = {
     "Error": _obj({"error": _obj({"code": {"type": "string"}, "message": {"type": "string"}})}),
-    "ValueCount": _obj({"value": {"type": "string"}, "count": {"type": "integer", "minimum": 1}}),
+    "ValueCount": _obj({"value": {"type": "string"}, "count": {"type": "integer", "minimum": 1},
+                        "post": {"type": "string", "description": "a person's commonest post "
+                                 "in the archive («начальник УНК ГУ МВД по Москве»)"}},
+                       required=["value", "count"]),
+    "ValueMatch": _obj({
+        "field": {"type": "string", "enum": [kind.field for kind in FACET_KINDS]},
+        "value": {"type": "string", "description": "the value asked for (person:… or person=…)"},
+        "matched": {**STR_LIST, "description": "the values it matched: the one entity under "
+                    "its archive-wide name, or every value holding its words"},
+    }),
     "DateBin": _obj({
         "key": {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$",
                 "description": "YYYY, YYYY-MM or YYYY-MM-DD by the granularity (a bin of "
@@ -105,6 +115,8 @@ SCHEMAS = {
                          "description": "how many values of each kind the results hold"},
         "warnings": {**STR_LIST, "description": "parts of the query left out by the limits "
                      "on a request's work (words, nesting, phrase length, time)"},
+        "value_matches": {"type": "array", "items": {"$ref": "#/components/schemas/ValueMatch"},
+                          "description": "facet values asked for that matched other values"},
     }),
     "Article": _obj({
         "id": {"type": "string"},
@@ -125,6 +137,32 @@ SCHEMAS = {
                      "description": "the group of near-duplicate texts (reprints of one "
                                     "story) the article belongs to, earliest first, itself "
                                     "included; empty when it has none"},
+    }),
+    "EntityPage": _obj({
+        "kind": {"type": "string", "enum": ENTITY_PARAMS},
+        "name": {"type": "string", "description": "the archive-wide canonical value"},
+        "asked": {"type": "string", "description": "the name asked for, when it is a value "
+                  "merged into this one"},
+        "articles": {"type": "integer", "minimum": 0},
+        "first_mention": {"type": ["string", "null"], "format": "date"},
+        "last_mention": {"type": ["string", "null"], "format": "date"},
+        "undated": {"type": "integer", "minimum": 0},
+        "months": {"type": "array", "items": {"$ref": "#/components/schemas/DateBin"}},
+        "related": _obj({kind.name: VALUE_COUNTS for kind in FACET_KINDS if kind.entity}),
+        "forms": {"type": "array", "items": _obj({"form": {"type": "string"},
+                                                  "articles": {"type": "integer"}})},
+        "merged_values": STR_LIST,
+        "posts": {"type": "array", "items": _obj({"post": {"type": "string"},
+                                                  "articles": {"type": "integer"},
+                                                  "latest": {"type": ["string", "null"]}})},
+        "latest": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
+    }, required=["kind", "name", "articles", "first_mention", "last_mention", "undated",
+                 "months", "related", "forms", "merged_values", "posts", "latest"]),
+    "EntityList": _obj({
+        "q": {"type": "string"},
+        "kind": {"type": ["string", "null"], "enum": [*ENTITY_PARAMS, None]},
+        "entities": _obj({kind.name: VALUE_COUNTS for kind in FACET_KINDS if kind.entity},
+                         required=[]),
     }),
     "SimilarResponse": _obj({
         "id": {"type": "string"},
@@ -239,6 +277,29 @@ def openapi_document() -> dict:
                                                 "how many")],
                 "responses": {"200": _json("SimilarResponse", "similar articles"),
                               "404": _json("Error", "unknown article"), **ERRORS},
+            }},
+            "/api/entities": {"get": {
+                "operationId": "entities",
+                "summary": "The most mentioned persons, organisations and places",
+                "parameters": [
+                    _param("q", {"type": "string"}, "part of the name or of a person's post"),
+                    _param("kind", {"type": "string", "enum": ENTITY_PARAMS}, "one kind only"),
+                ],
+                "responses": {"200": _json("EntityList", "values with their articles"),
+                              **ERRORS},
+            }},
+            "/api/entities/{kind}/{name}": {"get": {
+                "operationId": "entity", "summary": "One entity: mentions, co-mentions, forms",
+                "parameters": [
+                    {"name": "kind", "in": "path", "required": True,
+                     "schema": {"type": "string", "enum": ENTITY_PARAMS}},
+                    {"name": "name", "in": "path", "required": True,
+                     "schema": {"type": "string", "minLength": 1, "maxLength": 300},
+                     "description": "a value, or a value merged into one (answered as that "
+                                    "one, with asked)"},
+                ],
+                "responses": {"200": _json("EntityPage", "the entity"),
+                              "404": _json("Error", "no such entity"), **ERRORS},
             }},
             "/api/stats": {"get": {
                 "operationId": "stats", "summary": "What the index holds",

@@ -14,6 +14,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 
+from indexer.build.book import write_generation_book
 from indexer.build.documents import articles_only, batches, entity_cache_path
 from indexer.build.lock import WriterLock
 from indexer.build.report import BuildError, BuildReport, Progress, folder_size, problems_path
@@ -60,9 +61,11 @@ def rebuild(
                         progress(1)  # article by article: a caller may stop the build at any
 
             cache = entity_cache_path(index) if entities else None
-            segments, sketches = write_segments(ix, articles, workers, cache, done)
-            ix.writer(codec=MuragatCodec()).commit(
-                mergetype=lambda _writer, existing: existing + segments)
+            segments, sketches = write_segments(ix, articles, workers, cache, done, report)
+            writer = ix.writer(codec=MuragatCodec())
+            if entities:
+                write_generation_book(str(partial), segments, writer.generation)
+            writer.commit(mergetype=lambda _writer, existing: existing + segments)
             for problem in read.problems:
                 report.note(problem)
             report.encodings = read.encodings
@@ -85,21 +88,28 @@ def rebuild(
 
 
 def write_segments(ix, articles: Iterable[Article], workers: int, cache: Path | None,
-                   progress: Progress) -> tuple[list, list[Sketch]]:
+                   progress: Progress, report: BuildReport | None = None
+                   ) -> tuple[list, list[Sketch]]:
     """Write the articles into new segments of ``ix`` (one per worker); returns them,
-    uncommitted, and the articles' sketches (for reprints)."""
+    uncommitted, and the articles' sketches (for reprints). Where the entities came from
+    (cache, rules, model) goes into ``report``."""
     if cache is not None:
         from indexer.entities.cache import EntityCache
 
-        EntityCache(cache).close()  # create the file in WAL mode before the workers share it
+        # Create the file in WAL mode before the workers share it; drop stale rules' results.
+        with EntityCache(cache) as entity_cache:
+            entity_cache.prune()
     if workers > 1:
         pool = Workers(ix, workers, cache, progress)
         try:
             for batch in batches(articles):
                 pool.put(batch)
-            return pool.finish(), pool.sketches
+            segments = pool.finish()
         finally:
             pool.stop()
+        if report is not None:
+            report.entity_sources.add(pool.entity_sources)
+        return segments, pool.sketches
     writing = SegmentWriting(ix, cache)
     sketches: list[Sketch] = []
     try:
@@ -107,9 +117,12 @@ def write_segments(ix, articles: Iterable[Article], workers: int, cache: Path | 
             writing.add_batch(batch)
             sketches += [sketch_of(s) for s in writing.take_shingled()]
             progress(len(batch))
-        return writing.finish(), sketches
+        segments = writing.finish()
     finally:
         gc.unfreeze()
+    if report is not None:
+        report.entity_sources.add(writing.entity_sources())
+    return segments, sketches
 
 
 def _verify(path: Path, expected: int) -> None:

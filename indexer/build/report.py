@@ -7,9 +7,12 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from indexer.records import Problem
+
+if TYPE_CHECKING:
+    from indexer.entities.cache import CacheStats
 
 Progress = Callable[[int], None]
 # Skipped files and warnings kept in memory for the summary, each; all of them are counted by
@@ -50,6 +53,7 @@ class BuildReport:
     merged_segments: int = 0
     reprint_groups: int = 0  # groups of near-duplicate articles in the index
     reprint_seconds: float = 0.0  # the grouping pass at the end of a rebuild
+    entity_sources: CacheStats = field(default_factory=lambda: _sources())
 
     @property
     def rate(self) -> float:
@@ -66,6 +70,9 @@ class BuildReport:
             "index_bytes": self.index_bytes,
             "entities": self.entities,
             "reprint_groups": self.reprint_groups,
+            "entity_sources": {"cached": self.entity_sources.cached,
+                               "rules": self.entity_sources.rules,
+                               "model": self.entity_sources.model},
             "built_at": dt.datetime.now().isoformat(timespec="seconds"),
         }
 
@@ -130,6 +137,12 @@ class BuildReport:
 def problems_path(index: Path) -> Path:
     """Every problem of the last rebuild or update, beside the index."""
     return index.with_name(index.name + ".problems.txt")
+
+
+def _sources() -> CacheStats:
+    from indexer.entities.cache import CacheStats
+
+    return CacheStats()
 
 
 def folder_size(path: Path) -> int:

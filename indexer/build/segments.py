@@ -9,6 +9,7 @@ from pathlib import Path
 from whoosh.formats import Characters
 
 from indexer.build.documents import document
+from indexer.build.names import NameBook, plain_values
 from indexer.build.reprints import Shingled, shingle_article
 from indexer.records import Article
 from indexer.store.codec import MuragatCodec
@@ -41,15 +42,19 @@ class SegmentWriting:
         self.sketching = sketching
         self._shingled: list[Shingled] = []
         self._builder: SegmentBuilder | None = None
+        self.names = NameBook()  # the forms and posts of the current segment's values
+        self._sources_before = self._sources_so_far()  # the process's cache may be older
 
-    def add_batch(self, batch: list[Article],
-                  values: list[dict[str, list[str]] | None] | None = None) -> None:
-        """Add a batch of articles (``values``: their entity values where known already, else
-        looked up, or found, for the whole batch)."""
+    def add_batch(self, batch: list[Article], values: list | None = None) -> None:
+        """Add a batch of articles (``values``: their entity values where known already — as
+        names, or as ``ArticleNames`` with forms and posts —, else looked up, or found, for the
+        whole batch)."""
         if values is None:
             values = self._entities(batch)
         for article, entity_values in zip(batch, values, strict=True):
-            doc = document(article, entity_values)
+            if entity_values is not None:
+                self.names.add(entity_values, article.date)
+            doc = document(article, plain_values(entity_values))
             if self._builder is None:
                 self._builder = SegmentBuilder(
                     self.ix.storage, self.ix.indexname, self.ix.schema, MuragatCodec()
@@ -72,16 +77,32 @@ class SegmentWriting:
         taken, self._shingled = self._shingled, []
         return taken
 
-    def _entities(self, batch: list[Article]) -> list[dict[str, list[str]] | None]:
+    def _entities(self, batch: list[Article]) -> list:
         if self.cache is None:
             return [None] * len(batch)
-        from indexer.entities.values import facet_values
+        from indexer.entities.values import article_names
 
-        return list(facet_values([a.text for a in batch], self.cache))
+        return list(article_names([a.text for a in batch], self.cache))
+
+    def entity_sources(self):
+        """Where the entities of this writing's articles came from (``CacheStats``)."""
+        return self._sources_so_far().since(self._sources_before)
+
+    def _sources_so_far(self):
+        """A copy of what this process's entity cache has served so far."""
+        from dataclasses import replace
+
+        from indexer.entities.cache import CacheStats
+        from indexer.entities.values import cache_stats
+
+        return replace(cache_stats(self.cache)) if self.cache is not None else CacheStats()
 
     def finish(self) -> list:
-        """Close the current segment; all segments written so far."""
+        """Close the current segment (with its names file); all segments written so far."""
         if self._builder is not None:
-            self.segments.append(self._builder.finish())
+            segment = self._builder.finish()
+            self.names.write(self.ix.storage.folder, segment.segid)
+            self.segments.append(segment)
             self._builder = None
+            self.names = NameBook()
         return self.segments

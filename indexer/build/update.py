@@ -22,6 +22,7 @@ from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.reading import SegmentReader
 
+from indexer.build.book import write_generation_book
 from indexer.build.documents import articles_only, batches, entity_cache_path, stored_article
 from indexer.build.lock import WriterLock
 from indexer.build.rebuild import write_segments
@@ -32,6 +33,7 @@ from indexer.ingest import iter_archive
 from indexer.records import Article, ReadReport
 from indexer.store import generations
 from indexer.store.codec import MuragatCodec
+from indexer.store.entity_book import NAMES, book_file, read_segment_names
 from indexer.store.facets_file import read_facets
 from indexer.store.posting_arrays import side_files
 
@@ -156,7 +158,7 @@ def _write(ix, changed: list[Article], gone: list[str], workers: int, cache: Pat
         for article in changed:
             writer.delete_by_term("id", article.id)
         parallel = workers if len(changed) >= PARALLEL_FROM else 1
-        new, sketches = (write_segments(ix, changed, parallel, cache, lambda _n: None)
+        new, sketches = (write_segments(ix, changed, parallel, cache, lambda _n: None, report)
                          if changed else ([], []))
         kept, small = _to_merge(ix, list(writer.segments), len(new))
         merged = _rewrite(ix, small) if small else []
@@ -167,6 +169,7 @@ def _write(ix, changed: list[Article], gone: list[str], workers: int, cache: Pat
         dropped = set(gone) | {a.id for a in changed}
         report.reprint_groups = write_reprints(
             Path(ix.storage.folder), _all_sketches(ix, dropped, sketches))
+        write_generation_book(ix.storage.folder, final, writer.generation)
         writer.commit(mergetype=lambda _writer, _existing: final)
     except BaseException:
         writer.cancel()
@@ -212,6 +215,9 @@ def _rewrite(ix, segments: list) -> list:
     stored fields (and the stamp column), entities included."""
     writing = SegmentWriting(ix, None, sketching=False)  # the sketches are kept by id
     for segment in segments:
+        # The forms and posts of the values go along (those of deleted articles too, until
+        # the next rebuild: the names file counts by value, not by article).
+        writing.names.merge(read_segment_names(ix.storage.folder, segment.segid) or {})
         reader = SegmentReader(ix.storage, ix.schema, segment)
         try:
             stamps = (list(reader.column_reader("stamp")) if reader.has_column("stamp")
@@ -226,9 +232,15 @@ def _rewrite(ix, segments: list) -> list:
 
 
 def _remove_side_files_of_old_segments(build: Path) -> None:
-    """Whoosh removes the files of the segments a commit dropped; ours beside them go here."""
+    """Whoosh removes the files of the segments a commit dropped; ours beside them go here,
+    and the entity books of generations before the previous one (a reader of the previous
+    generation may still be opening it)."""
     ix = FileStorage(str(build), supports_mmap=False).open_index()
     wanted = {name for segment in ix._segments() for name in side_files(segment.segid)}
+    wanted |= {segment.segid + NAMES for segment in ix._segments()}
+    generation = ix.latest_generation()
+    wanted |= {book_file(generation), book_file(generation - 1)}
     for path in build.iterdir():
-        if path.suffix in (".parr", ".pidx", ".facets") and path.name not in wanted:
+        if path.suffix in (".parr", ".pidx", ".facets", NAMES, ".book") and (
+                path.name not in wanted):
             path.unlink(missing_ok=True)

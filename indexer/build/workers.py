@@ -23,7 +23,9 @@ def segment_worker(ix, cache: Path | None, jobs, results) -> None:
         while (batch := jobs.get()) is not None:
             writing.add_batch(batch)
             results.put(("done", (len(batch), writing.take_shingled())))
-        results.put(("segments", writing.finish()))
+        segments = writing.finish()
+        results.put(("sources", writing.entity_sources()))
+        results.put(("segments", segments))
     except BaseException as err:
         # The one-line reason for the summary, the traceback for whoever debugs it.
         results.put(("error", (f"{type(err).__name__}: {err}", traceback.format_exc())))
@@ -40,6 +42,9 @@ class Workers:
         self.segments: list = []
         self.sketches: list[Sketch] = []
         self.running = workers
+        from indexer.entities.cache import CacheStats
+
+        self.entity_sources = CacheStats()  # where the workers' entities came from
         self.procs = [
             ctx.Process(target=segment_worker, args=(ix, cache, self.jobs, self.results),
                         daemon=True)
@@ -73,6 +78,8 @@ class Workers:
                 count, shingled = value
                 self.sketches += [sketch_of(s) for s in shingled]  # MinHash: here, not there
                 self.progress(count)
+            elif kind == "sources":
+                self.entity_sources.add(value)
             elif kind == "segments":
                 self.segments += value
                 self.running -= 1

@@ -7,8 +7,8 @@ nominative (``words``: what a name word is) → ``canonical`` makes them consist
 article (one person, one value; ``aliases``; one kind per name). ``cache`` keeps the results of
 each text on disk; ``values`` gives an article's facet values through it.
 
-``extract(text)`` / ``extract_many(texts)`` return ``Entity(kind, name, start, end)`` records
-whose ``name`` is the canonical facet value.
+``extract(text)`` / ``extract_many(texts)`` return ``Entity(kind, name, start, end, post)``
+records whose ``name`` is the canonical facet value.
 """
 
 from __future__ import annotations
@@ -21,9 +21,12 @@ from indexer.entities.cleanup import clean_spans
 from indexer.entities.model import EMB_FILE, MODEL_FILE
 from indexer.records import Entity
 
-# Bump RULES_VERSION whenever clean-up or normalisation changes: it is part of the cache key.
-RULES_VERSION = 2
-VERSION = f"natasha-1.6.0/{MODEL_FILE}/{EMB_FILE}/rules-{RULES_VERSION}"
+# The model's version keys its cached spans; bump RULES_VERSION whenever the clean-up, the
+# normalisation or the alias table changes: with the model's, it keys the cached results, so
+# a rules change runs the rules again over the cached spans, not the model.
+MODEL_VERSION = f"natasha-1.6.0/{MODEL_FILE}/{EMB_FILE}"
+RULES_VERSION = 4
+VERSION = f"{MODEL_VERSION}/rules-{RULES_VERSION}"
 
 
 def extract(text: str) -> list[Entity]:
@@ -41,5 +44,5 @@ def extract_many(texts: Iterable[str]) -> list[list[Entity]]:
     ]
 
 
-__all__ = ["KINDS", "VERSION", "Entity", "Mention", "canonicalise", "extract", "extract_many",
-           "facets"]
+__all__ = ["KINDS", "MODEL_VERSION", "RULES_VERSION", "VERSION", "Entity", "Mention",
+           "canonicalise", "clean_spans", "extract", "extract_many", "facets"]

@@ -6,55 +6,44 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
+from indexer.entities.bodies import is_generic_head, residences
 from indexer.entities.chunks import Mention
-from indexer.entities.persons import surname_forms
-from indexer.entities.words import WORD_RE, is_cap, is_name_part, is_title
-from indexer.text.morphology import known_parses
+from indexer.entities.context import words_before
+from indexer.entities.declension import surname_forms
+from indexer.entities.word_facts import facts, guessed_name_part
+from indexer.entities.words import WORD_RE, is_cap, is_title
 
 MAX_WORDS = 6
 _EDGE_JUNK = " \t\r\n«»“”„\"'‘’()[]{}<>.,;:!?–—-…*/\\|"
 _TOKEN_RE = re.compile(r"\w+(?:[-‐'’.]\w+)*\.?|[^\w\s]", re.UNICODE)
-_LAST_WORD_RE = re.compile(r"([^\W\d_]+(?:-[^\W\d_]+)*)\s+$")
-
-
-def _is_verbish(word: str) -> bool:
-    known = known_parses(word.lower())
-    return bool(known) and known[0].tag.POS in {"VERB", "INFN", "GRND", "PRED"}
 
 
 def _is_common_inan(word: str) -> bool:
     """A dictionary common noun that is never a name part (``Мажилиса``, ``Правительства``)."""
     low = word.lower()
-    known = known_parses(low)
-    if not known or is_name_part(word) or surname_forms(low):
+    f = facts(low)
+    if not f.known or f.name_part or surname_forms(low):
         return False
-    return any(p.tag.case == "gent" for p in known) and all(
-        p.tag.POS == "NOUN" and "inan" in p.tag.grammemes and p.tag.number == "sing" for p in known
-    )
-
-
-def _is_adjective(word: str) -> bool:
-    known = known_parses(word.lower())
-    return bool(known) and all(p.tag.POS in {"ADJF", "ADJS"} for p in known)
+    return f.genitive and f.inanimate_singular
 
 
 def _title_before(text: str, start: int) -> bool:
     """Is the word right before ``start`` a post (``депутаты Мажилиса``)?"""
-    m = _LAST_WORD_RE.search(text, max(0, start - 40), start)
-    return m is not None and is_title(m.group(1))
+    before = words_before(text, start, 1)
+    return bool(before) and before[0][2] == start - 1 and is_title(before[0][0])
 
 
 def _noun_follows(text: str, end: int, adjective: str) -> bool:
     """Is the single-word span an adjective cut off from its lowercase noun (``Воинскую часть``)?"""
-    if not _is_adjective(adjective):
+    adj = facts(adjective.lower())
+    if not adj.adjective:
         return False
     m = WORD_RE.match(text, end + 1) if text[end : end + 1] == " " else None
     if m is None or not m.group()[:1].islower():
         return False
-    adj_cases = {(p.tag.case, p.tag.number) for p in known_parses(adjective.lower())}
-    return any(p.tag.POS == "NOUN" and (p.tag.case, p.tag.number) in adj_cases
-               for p in known_parses(m.group()))
+    return bool(adj.adj_forms & facts(m.group()).noun_forms)
 
 
 def _tokens(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -72,6 +61,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
             ch == "."
             and end - start >= 2
             and text[end - 2].isupper()
+            and text[end - 2] not in "IVX"  # «Харальд V.»: a numeral, no initial
             and (end - start == 2 or not text[end - 3].isalpha())
         ):
             break
@@ -109,32 +99,61 @@ def _balance_quotes(text: str, start: int, end: int) -> tuple[int, int]:
 
 def clean_spans(text: str, mentions: Sequence[Mention]) -> list[Mention]:
     """Fix span boundaries: quotes, titles before names, run-on spans; drop noise."""
-    out: list[Mention] = []
-    for m in mentions:
-        for part in _split_runon(text, m):
-            out.extend(_strip_titles(text, part))
     cleaned = []
-    for m in out:
-        start, end = _balance_quotes(text, *_trim(text, m.start, m.end))
-        start, end = _trim(text, start, end)
-        span = text[start:end]
-        if _is_noise(span):
-            continue
-        kind = m.kind
-        if " " not in span and not is_cap(re.split(r"[-‐]", span)[-1]):
-            continue
-        if kind != "PER" and " " not in span and _noun_follows(text, end, span):
-            continue  # ``Воинскую`` cut from ``Воинскую часть``
-        if (
-            kind == "PER"
-            and " " not in span
-            and _is_common_inan(span)
-            and _title_before(text, start)
-        ):
-            # ``депутаты Мажилиса``: the model reads the institution as a person
-            kind = "ORG"
-        cleaned.append(Mention(kind, start, end))
-    return cleaned
+    for m in mentions:
+        titled = m.kind == "PER" and _title_before(text, m.start)
+        first = m.kind == "PER" and _starts_sentence(text, m.start)
+        for kind, rel_start, rel_end in _plan(m.kind, text[m.start : m.end], titled, first):
+            start, end = _balance_quotes(text, m.start + rel_start, m.start + rel_end)
+            start, end = _trim(text, start, end)
+            checked = _checked_kind(text, kind, start, end)
+            if checked:
+                cleaned.append(Mention(checked, start, end))
+    return residences(text, cleaned)
+
+
+def _checked_kind(text: str, kind: str, start: int, end: int) -> str | None:
+    """The kind of a trimmed span, or None for noise."""
+    span = text[start:end]
+    if _is_noise(span):
+        return None
+    if " " in span:
+        return kind
+    if not is_cap(re.split(r"[-‐]", span)[-1]):
+        return None
+    if kind != "PER" and _noun_follows(text, end, span):
+        return None  # ``Воинскую`` cut from ``Воинскую часть``
+    if kind == "PER" and _is_common_inan(span) and _title_before(text, start):
+        return "ORG"  # ``депутаты Мажилиса``: the model reads the institution as a person
+    return kind
+
+
+Part = tuple[str, int, int]  # kind, start and end within the model's span
+
+
+_SENTENCE_END = re.compile(r"(?:^|[.!?…:]|\n)[\s«\"„“(—–-]*$")
+
+
+def _starts_sentence(text: str, start: int) -> bool:
+    """Does a sentence (or a paragraph, a quotation) start at ``start``?"""
+    return _SENTENCE_END.search(text, max(0, start - 8), start) is not None
+
+
+@lru_cache(maxsize=65_536)
+def _plan(kind: str, surface: str, title_before: bool, sentence_start: bool = False
+          ) -> tuple[Part, ...]:
+    """What the clean-up makes of a span from its own text (cached): run-on spans split at
+    verbs, leading posts stripped, edges trimmed; ``title_before``: a post stands right before
+    the span; ``sentence_start``: the span starts a sentence, so its first word's capital says
+    nothing («Восьмидесятилетний Маккейн», «Карьера Гандольфини»)."""
+    out: list[Part] = []
+    for part in _split_runon(surface, Mention(kind, 0, len(surface))):
+        first = sentence_start and part.start == 0
+        for m in _strip_titles(surface, part, title_before, first):
+            start, end = _trim(surface, m.start, m.end)
+            if start < end:
+                out.append((m.kind, start, end))
+    return tuple(out)
 
 
 def _split_runon(text: str, m: Mention) -> list[Mention]:
@@ -142,7 +161,7 @@ def _split_runon(text: str, m: Mention) -> list[Mention]:
     parts, cur = [], m.start
     for s, e in _tokens(text, m.start, m.end):
         word = text[s:e]
-        if word[:1].islower() and _is_verbish(word):
+        if word[:1].islower() and facts(word.lower()).verbish:
             if s > cur:
                 parts.append(Mention(m.kind, cur, s))
             cur = e
@@ -151,8 +170,11 @@ def _split_runon(text: str, m: Mention) -> list[Mention]:
     return parts
 
 
-def _strip_titles(text: str, m: Mention) -> list[Mention]:
-    """Drop leading posts (``депутат``, ``Главы государства``); a stripped body becomes its own ORG.
+def _strip_titles(text: str, m: Mention, title_before: bool, sentence_start: bool = False
+                  ) -> list[Mention]:
+    """Drop leading posts and descriptors (``депутат``, ``Главы государства``, «Племянник»); a
+    stripped body becomes its own ORG. Before an organisation or a place, lower-case words go
+    too, but a generic body that a place qualifies stays («мэрии Перми»).
 
     If titles stood before what looks like a person (capitalised name words), the remainder is a
     PER whatever the model said.
@@ -165,15 +187,15 @@ def _strip_titles(text: str, m: Mention) -> list[Mention]:
         word = text[toks[i][0] : toks[i][1]]
         if not word[:1].isalpha() and not word[:1].isdigit():
             break
-        if is_title(word) or (not is_cap(word) and not _is_particle(word)):
+        if m.kind != "PER" and not is_cap(word) and is_generic_head(word):
+            break  # «мэрии Перми», «министерства обороны Израиля»
+        if is_title(word) or (not is_cap(word) and not _is_particle(word)) or (
+            m.kind == "PER" and i == 0 and _is_descriptor(word, sentence_start)
+        ):
             titled = titled or is_title(word)
             i += 1
             continue
-        if (
-            (titled or m.kind == "PER" and _title_before(text, m.start))
-            and _is_common_inan(word)
-            and is_cap(word)
-        ):
+        if (titled or m.kind == "PER" and title_before) and _is_common_inan(word) and is_cap(word):
             # ``депутат Мажилиса Даулет …``: the institution is an entity of its own.
             extra.append(Mention("ORG", toks[i][0], toks[i][1]))
             i += 1
@@ -185,6 +207,26 @@ def _strip_titles(text: str, m: Mention) -> list[Mention]:
     if titled and m.kind != "PER" and _looks_like_person(text[rest.start : rest.end]):
         rest.kind = "PER"
     return [*extra, rest]
+
+
+_AGED = re.compile(r"\w*летн(?:ий|яя|его|ей|ему|им|юю|ие|их|ими)$")
+
+
+def _is_descriptor(word: str, sentence_start: bool = False) -> bool:
+    """A capitalised word before a person's name that is no part of it: a common noun for a
+    person («Племянник Алишер …», «Кронпринц Нарухито», «Экс-советник Трампа»), an age
+    («Восьмидесятилетний Маккейн»); and where a sentence starts, any word the dictionary
+    knows only as some other word than a noun («Поддерживаемый Кремлём», «Вдобавок
+    С.Антуфьев»; not a noun: «Лес Хинтон», «Пак Нам Ки», «Ума Турман»)."""
+    low = word.lower()
+    f = facts(low)
+    if f.name_part:
+        return False
+    if f.animate_noun or _AGED.match(low):
+        return True
+    if "-" in low and any(facts(part).title for part in low.split("-")):
+        return True  # «Экс-советник», «Писатель-сатирик»
+    return sentence_start and f.known and not f.noun_forms and not _is_particle(word)
 
 
 def _is_particle(word: str) -> bool:
@@ -207,7 +249,7 @@ def _looks_like_person(span: str) -> bool:
     words = WORD_RE.findall(span)
     if not 1 <= len(words) <= 4 or not all(is_cap(w) for w in words):
         return False
-    return any(is_name_part(w) or surname_forms(w.lower()) for w in words)
+    return any(guessed_name_part(w.lower()) or surname_forms(w.lower()) for w in words)
 
 
 def _is_noise(span: str) -> bool:

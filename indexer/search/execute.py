@@ -11,7 +11,7 @@ from indexer.search.budget import Budget
 from indexer.search.days import NO_DATE, to_days
 from indexer.search.facet_values import values_containing
 from indexer.search.facets import date_histogram, one_period, top_values
-from indexer.search.matching import Engine
+from indexer.search.matching import Engine, note_matches, value_ids
 from indexer.search.proximity import Reranker
 from indexer.search.reprints import collapse, reprint_of, reprints_in
 from indexer.search.request import SearchRequest
@@ -35,6 +35,7 @@ class Search:
     def __init__(self, view: IndexView, req: SearchRequest):
         self.view = view
         self.req = req
+        self.value_matches: list[dict] = []  # facet values asked for that matched others
         morph()  # its dictionaries load at the first use: not on the request's time budget
         started = time.perf_counter()
         self.rest = Budget(started + REQUEST_BUDGET)
@@ -98,6 +99,8 @@ class Search:
         result.undated = int(np.count_nonzero(mask & ~view.dated))
         result.undated_left_out = ranking.left_out
         result.facet_totals = totals
+        result.value_matches = self.value_matches + [
+            m for m in self.engine.value_matches if m not in self.value_matches]
         return result
 
     def _hits(self, page: np.ndarray, score: np.ndarray, ranking: Ranking) -> list[Hit]:
@@ -130,6 +133,10 @@ class Search:
             facet = view.facets[kind.field]
             counts = facet.counts(mask)
             facets[kind.name] = top_values(facet, mask, req.facet_size, counts)
+            if kind.entity == "PER":
+                from indexer.search.entity_pages import with_posts
+
+                with_posts(view, kind.field, facets[kind.name])
             totals[kind.name] = int(np.count_nonzero(counts))
         return granularity, facets, totals
 
@@ -169,12 +176,17 @@ class Search:
             groups = ([wanted] if kind.name not in req.match_all else [[v] for v in wanted]
                       ) if wanted else []
             for values in groups:
-                ids = sorted({i for v in values for i in facet.exact_ids(v)})
-                mask &= facet.docs_with(ids, view.n) if ids else False
+                ids: set[int] = set()
+                for value in values:
+                    found = value_ids(facet, value, loose=kind.entity is not None)
+                    note_matches(self.value_matches, kind.field, value, facet, found)
+                    ids.update(found)
+                mask &= facet.docs_with(sorted(ids), view.n) if ids else False
             excluded = req.excluded.get(kind.name, [])
-            ids = sorted({i for v in excluded for i in facet.exact_ids(v)})
-            if ids:
-                mask &= ~facet.docs_with(ids, view.n)
+            out = sorted({i for v in excluded
+                          for i in value_ids(facet, v, loose=kind.entity is not None)})
+            if out:
+                mask &= ~facet.docs_with(out, view.n)
         return mask
 
 

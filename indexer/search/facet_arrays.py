@@ -8,19 +8,32 @@ from dataclasses import dataclass, field
 import numpy as np
 from whoosh.reading import TermNotFound
 
-from indexer.text.normalise import normalise
+from indexer.search.value_names import ValueNames
 
 
 @dataclass
 class Facet:
     """A categorical field as arrays: ``values[codes[doc]]`` for single-valued fields, or
-    doc → value ids in CSR form (``indptr``/``indices``) for multi-valued ones."""
+    doc → value ids in CSR form (``indptr``/``indices``) for multi-valued ones. An entity
+    field's values are the archive-wide canonical ones (``merge``): ``names`` finds a value by
+    any of the values merged into it, or by its words."""
 
     values: list[str]
     codes: np.ndarray | None = None
     indptr: np.ndarray | None = None
     indices: np.ndarray | None = None
-    _by_name: dict[str, list[int]] | None = field(default=None, repr=False, compare=False)
+    merge: dict[str, str] = field(default_factory=dict)  # stored value → canonical value
+    _names: ValueNames | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def names(self) -> ValueNames:
+        """The lookup of values by name and words (built on first use)."""
+        if self._names is None:
+            self._names = ValueNames(self.values, self.merge)
+        return self._names
+
+    def canonical(self, value: str) -> str:
+        return self.merge.get(value, value)
 
     def counts(self, mask: np.ndarray) -> np.ndarray:
         """How many documents in ``mask`` hold each value."""
@@ -33,16 +46,10 @@ class Facet:
         return np.bincount(picked, minlength=len(self.values))
 
     def exact_ids(self, value: str) -> list[int]:
-        """The ids of the values equal to ``value`` case-insensitively (ё = е), from a table
-        made at the first lookup: a scan of every value took 0.1 s per filter value at
-        79,000 values."""
-        table = self._by_name
-        if table is None:
-            table = {}
-            for i, v in enumerate(self.values):
-                table.setdefault(normalise(v), []).append(i)
-            self._by_name = table  # built twice at worst, by two first requests at once
-        return table.get(normalise(value.strip()), [])
+        """The ids of the values named ``value`` case-insensitively (ё = е), or with a value so
+        named merged into them, from a table made at the first lookup (a scan of every value
+        took 0.1 s per filter value at 79,000 values)."""
+        return sorted(self.names.exact(value))
 
     def docs_with(self, value_ids: list[int], n: int) -> np.ndarray:
         """A mask of the documents holding any of the values."""
@@ -101,11 +108,15 @@ def segment_values(found: dict | None, leaf, name: str) -> SegmentValues:
     return values, np.array(docs, np.int64), np.array(vids, np.int64)
 
 
-def entity_facet(parts: list[tuple[SegmentValues, int]], alive: np.ndarray) -> Facet:
-    """Doc → value ids in CSR form from each segment's values (with the segment's base)."""
+def entity_facet(parts: list[tuple[SegmentValues, int]], alive: np.ndarray,
+                 merge: dict[str, str] | None = None) -> Facet:
+    """Doc → value ids in CSR form from each segment's values (with the segment's base); with
+    ``merge``, values merged into their canonical one, each counted once per document."""
     n = len(alive)
-    values = sorted({v for (vals, _, _), _ in parts for v in vals})
+    merge = merge or {}
+    values = sorted({merge.get(v, v) for (vals, _, _), _ in parts for v in vals})
     index = {v: i for i, v in enumerate(values)}
+    index.update({v: index[c] for v, c in merge.items() if c in index})
     docs = [np.zeros(0, np.int64)]
     ids = [np.zeros(0, np.int64)]
     for (vals, local, vids), base in parts:
@@ -117,6 +128,10 @@ def entity_facet(parts: list[tuple[SegmentValues, int]], alive: np.ndarray) -> F
     all_docs, all_vids = all_docs[keep], all_vids[keep].astype(np.int32)
     order = np.lexsort((all_vids, all_docs))
     all_docs, all_vids = all_docs[order], all_vids[order]
+    if merge and len(all_docs):  # two merged values of one document count once
+        first = np.ones(len(all_docs), bool)
+        first[1:] = (all_docs[1:] != all_docs[:-1]) | (all_vids[1:] != all_vids[:-1])
+        all_docs, all_vids = all_docs[first], all_vids[first]
     indptr = np.zeros(n + 1, np.int64)
     np.cumsum(np.bincount(all_docs, minlength=n), out=indptr[1:])
-    return Facet(values, indptr=indptr, indices=all_vids)
+    return Facet(values, indptr=indptr, indices=all_vids, merge=merge)

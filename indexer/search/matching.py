@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from indexer.search.budget import Budget
+from indexer.search.facet_arrays import Facet
 from indexer.search.phrases import PhraseMatcher
-from indexer.search.query import And, Node, Not, Or, Text, Value, words_of
+from indexer.search.query import And, Node, Not, Or, Text, Value
 from indexer.search.scoring import Scorer
 from indexer.search.view import IndexView
 from indexer.search.words import WordTerms
@@ -49,6 +50,7 @@ class Engine:
         self.highlight: list[WordTerms] = []
         self.unknown: list[str] = []
         self.words: list[str] = []
+        self.value_matches: list[dict] = []  # facet values asked for that matched others
 
     def evaluate(self, node: Node) -> Evaluation:
         mask, score = self._eval(node, positive=True)
@@ -112,23 +114,31 @@ class Engine:
         """Documents with the facet value (case-insensitive); ``loose`` also accepts values that
         contain all the given words («путин» → «Владимир Путин»)."""
         facet = self.view.facets[fieldname]
-        ids = value_ids(facet.values, value, loose)
+        ids = value_ids(facet, value, loose)
+        note_matches(self.value_matches, fieldname, value, facet, ids)
         if not ids:
             return np.zeros(self.n, bool)
         return facet.docs_with(ids, self.n)
 
 
-def value_ids(values: list[str], value: str, loose: bool) -> list[int]:
-    """The ids of the facet values equal to ``value`` (case-insensitive, ё = е); ``loose``, when
-    none is, those that contain all its words."""
-    want = normalise(value.strip())
-    ids = [i for i, v in enumerate(values) if normalise(v) == want]
-    if ids or not loose:
-        return ids
-    words = set(words_of(want)[0])
-    if not words:
-        return []
-    return [i for i, v in enumerate(values) if words <= set(words_of(v)[0])]
+def value_ids(facet: Facet, value: str, loose: bool) -> list[int]:
+    """The ids of the facet values named ``value`` (case-insensitive, ё = е), or merged with a
+    value so named; with ``loose``, also every value that holds all its words — not only when
+    no value is named so, or one stray value «Путин» would hide «Владимир Путин»."""
+    ids = facet.names.exact(value)
+    if loose:
+        ids |= facet.names.loose(value)
+    return sorted(ids)
+
+
+def note_matches(found: list[dict], fieldname: str, value: str, facet: Facet,
+                 ids: list[int]) -> None:
+    """Say which values a facet value asked for matched, unless it matched just itself."""
+    names = [facet.values[i] for i in ids]
+    if names and [normalise(n) for n in names] != [normalise(value.strip())]:
+        entry = {"field": fieldname, "value": value, "matched": names}
+        if entry not in found:
+            found.append(entry)
 
 
 def highlight_words(node: Node | None, positive: bool = True) -> list[WordTerms]:

@@ -64,6 +64,8 @@ class SearchResult:
     def corrected(self) -> str | None:
         """The query searched instead of the one typed, None when it was searched as typed."""
         return self.searched if self.searched and self.searched != self.query else None
+    # Facet values asked for that matched other values: {"field", "value", "matched"}.
+    value_matches: list[dict] = field(default_factory=list)
 
     def to_json(self) -> dict:
         """The /api/search response."""
@@ -86,11 +88,18 @@ class SearchResult:
             "facets": self.facets,
             "facet_totals": self.facet_totals,
             "warnings": self.warnings,
+            "value_matches": self.value_matches,
         }
 
 
-def entities_of(stored: dict, name: str) -> list[str]:
-    return [v.strip() for v in (stored.get(name) or "").split(",") if v.strip()]
+def entities_of(stored: dict, name: str, view: IndexView | None = None) -> list[str]:
+    """An article's values of an entity field, as the archive-wide merge names them (each
+    once)."""
+    values = [v.strip() for v in (stored.get(name) or "").split(",") if v.strip()]
+    if view is None:
+        return values
+    facet = view.facets[name]
+    return list(dict.fromkeys(facet.canonical(v) for v in values))
 
 
 def build_hit(view: IndexView, docnum: int, score: float, words: list[WordTerms],
@@ -114,8 +123,8 @@ def build_hit(view: IndexView, docnum: int, score: float, words: list[WordTerms]
         score=round(score, 4),
         snippet_html=" … ".join(frags),
         fragments_html=frags,
-        persons=entities_of(stored, "persons"),
-        organisations=entities_of(stored, "organisations"),
-        locations=entities_of(stored, "locations"),
+        persons=entities_of(stored, "persons", view),
+        organisations=entities_of(stored, "organisations", view),
+        locations=entities_of(stored, "locations", view),
         missing=missing or [],
     )

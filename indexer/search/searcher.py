@@ -12,6 +12,13 @@ import numpy as np
 
 from indexer.catalog import BY_NAME, ENTITY_FIELDS
 from indexer.search.days import to_iso
+from indexer.search.entity_pages import (
+    KIND_BY_PARAM,
+    EntityPage,
+    entity_list,
+    entity_page,
+    find_value,
+)
 from indexer.search.execute import Search, by_date
 from indexer.search.facets import top_values
 from indexer.search.matching import highlight_words
@@ -99,6 +106,25 @@ class Searcher:
             score[view.reprints.of(docnum)] = 0  # its reprints are listed apart
             top = np.argsort(-score, kind="stable")[:limit]
             return [build_hit(view, int(d), float(score[d]), []) for d in top if score[d] > 0]
+
+    def entity(self, param: str, name: str) -> EntityPage | str | None:
+        """The page of an entity (``param``: person, org or loc); the canonical name when
+        ``name`` is a value merged into another (the caller redirects); None when unknown."""
+        kind = KIND_BY_PARAM[param]
+        view = self._current()
+        with reading(view):
+            value = find_value(view, kind, name)
+            if value is None:
+                return None
+            if value != name:
+                return value
+            return entity_page(view, kind, value)
+
+    def entities(self, q: str = "", param: str | None = None) -> dict[str, list[dict]]:
+        """The most mentioned entities of each kind (or of one), filtered by name or post."""
+        view = self._current()
+        with reading(view):
+            return entity_list(view, q, KIND_BY_PARAM[param] if param else None)
 
     def latest(self, limit: int = 10) -> list[Hit]:
         view = self._current()

@@ -27,6 +27,7 @@ from indexer.search.days import NO_DATE, to_days
 from indexer.search.facet_arrays import Facet, column_facet, entity_facet, segment_values
 from indexer.search.postings import Postings, read_postings
 from indexer.search.reprints import load_reprints
+from indexer.store.entity_book import read_book
 from indexer.store.facets_file import read_facets
 from indexer.store.generations import BUILD_INFO
 from indexer.store.posting_arrays import SegmentArrays
@@ -63,8 +64,12 @@ class IndexView:
         self._cache: OrderedDict[tuple[str, str], Postings] = OrderedDict()
         self._cached_postings = 0
         self._stored: OrderedDict[int, dict] = OrderedDict()
+        self.derived: dict = {}  # arrays computed once per view on first use (entity pages)
         self._read_columns()
         self._read_lengths()
+        # The archive-wide merge of entity values and what is known of each (none in an index
+        # built before the book existed: its values are searched as stored).
+        self.book = read_book(str(build), self.reader.generation())
         self.facets = self._facets()
         self.reprints = load_reprints(build, self.docnum_of, self.n)
         info = build / BUILD_INFO
@@ -133,13 +138,13 @@ class IndexView:
             self.avg_length[name] = max(1.0, total / max(1, self.n))
 
     def _facets(self) -> dict[str, Facet]:
-        """The entity facets, from each segment's facets file (read once per view), and the
-        sources."""
+        """The entity facets, from each segment's facets file (read once per view) and merged
+        as the generation's entity book says, and the sources."""
         files = [read_facets(str(self.build), leaf.segment().segid) for leaf, _ in self.leaves]
         facets = {
             name: entity_facet([(segment_values(found, leaf, name), base)
                                 for (leaf, base), found in zip(self.leaves, files, strict=True)],
-                               self.alive)
+                               self.alive, self.book.merge.get(name) if self.book else None)
             for name in ENTITY_FIELDS
         }
         facets["source"] = column_facet(self._column("source"), self.alive)

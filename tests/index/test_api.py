@@ -42,6 +42,7 @@ def test_openapi_document(openapi: dict) -> None:
     assert openapi["openapi"].startswith("3.1")
     assert set(openapi["paths"]) == {"/api/search", "/api/articles/{id}",
                                      "/api/articles/{id}/similar", "/api/stats",
+                                     "/api/entities", "/api/entities/{kind}/{name}",
                                      "/api/openapi.json"}
     Draft202012Validator.check_schema({"$defs": openapi["components"]["schemas"]})
     names = [p["name"] for p in openapi["paths"]["/api/search"]["get"]["parameters"]]

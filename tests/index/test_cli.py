@@ -150,3 +150,23 @@ def test_a_problems_file_that_cannot_be_written_does_not_fail_the_rebuild(
     assert "indexed 2 articles" in out and "empty.txt: empty file" in out
     assert "every skipped file" not in out
 
+
+
+def test_rebuild_says_where_the_entities_came_from(archive: Path, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The model on a cold cache; nothing after; the rules alone after a change of the rules
+    (another rules version: the results are stale, the model's spans are not)."""
+    import indexer.entities
+
+    index = str(tmp_path / "index")
+    args = ("rebuild", "--archive", str(archive), "--index", index, "--workers", "1")
+    code, out = run(*args)
+    assert code == 0, out
+    assert "entities: the model ran on 2 articles, the rules alone on 0" in out
+    code, out = run(*args)
+    assert "entities: the model ran on 0 articles, the rules alone on 0 (" in out
+    assert "2 stored" in out
+    monkeypatch.setattr(indexer.entities, "VERSION", indexer.entities.VERSION + "/changed")
+    code, out = run(*args)
+    assert code == 0, out
+    assert "entities: the model ran on 0 articles, the rules alone on 2 (" in out

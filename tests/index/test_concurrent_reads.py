@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.search import SearchRequest, Searcher, execute
+from indexer.search import Searcher, SearchRequest, execute
 from indexer.search.versions import reading
 
 QUERIES = ["Астана", "конституция референдум", "цены нефти", "Голунов", "\"новая конституция\"",

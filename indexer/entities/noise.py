@@ -1,0 +1,50 @@
+"""Values that are no one entity, left out of the facets: words with no capital letter
+(«полиция», «британского»), a generic body alone («Правительство», «СМИ»: ``bodies``), and a
+lone word tagged as a person that is no surname: an adjective («Нобелевская»), a common noun
+(«Кандидатки»), or a first name alone («Мария») — unless a post or a descriptor stands before it
+(«патриарх Кирилл», «певица Мадонна»)."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from indexer.entities.bodies import is_generic
+from indexer.entities.context import left_evidence_role
+from indexer.entities.word_facts import dictionary_parses
+from indexer.entities.words import WORD_RE
+
+_NAME_TAGS = frozenset({"Name", "Surn", "Patr"})
+_ROMAN = re.compile(r"[ \u00a0]+[IVX]{1,5}\b")
+
+
+def is_entity(kind: str, name: str, text: str, start: int, end: int) -> bool:
+    """Whether a canonical value names an entity the facets should show."""
+    verdict = _verdict(kind, name)
+    if verdict is not None:
+        return verdict
+    return left_evidence_role(text, start) == "post" or _ROMAN.match(text, end) is not None
+
+
+@lru_cache(maxsize=16_384)
+def _verdict(kind: str, name: str) -> bool | None:
+    """A value's verdict from itself; None when the words around it decide (a lone word
+    tagged as a person that is no surname)."""
+    if is_generic(name):
+        return False
+    if kind != "PER" or len(WORD_RE.findall(name)) != 1:
+        return True
+    return True if _lone_word_kind(name.lower()) == "name" else None
+
+
+@lru_cache(maxsize=16_384)
+def _lone_word_kind(low: str) -> str:
+    """``name`` (a surname, or a word no dictionary knows), ``first`` (a first name only) or
+    ``word`` (a dictionary word that is no name)."""
+    parses = dictionary_parses(low)
+    if not parses:
+        return "name"
+    tags = [_NAME_TAGS & p.tag.grammemes for p in parses]
+    if any("Surn" in t or "Patr" in t for t in tags):
+        return "name"
+    return "first" if any(tags) else "word"

@@ -1,0 +1,90 @@
+"""What the rules ask of a word, from pymorphy3 once per word: its part of speech, whether it is
+a post, a name part, a verb, a common noun or an adjective, and its cases.
+
+pymorphy3's parses cost about a kilobyte a word, so ``morphology`` keeps only a few thousand;
+these facts are a few small fields, so tens of thousands of words stay cached and a rebuild's
+rules seldom parse a word twice (``bench/entities_speed.py --profile``).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import NamedTuple
+
+from indexer.text.morphology import known_parses, morph, parse
+
+# Posts and titles that precede a name but are not part of it (lemmas).
+TITLES = frozenset(
+    """
+    президент вице-президент премьер премьер-министр министр вице-министр замминистра
+    депутат сенатор спикер председатель зампред вице-спикер глава руководитель директор
+    гендиректор аким мэр губернатор посол генсек секретарь госсекретарь
+    помощник советник заместитель замглавы пресс-секретарь представитель
+    король королева принц принцесса царь император шейх папа патриарх митрополит
+    архиепископ епископ генерал маршал адмирал полковник подполковник майор капитан
+    лейтенант сержант рядовой судья прокурор генпрокурор следователь адвокат
+    профессор доктор академик господин госпожа мистер миссис сэр леди лорд канцлер
+    экс-президент экс-премьер лидер вождь тренер нападающий защитник вратарь
+    полузащитник форвард певец певица актер актёр актриса режиссер режиссёр писатель
+    журналист корреспондент ведущий эксперт аналитик политолог экономист автор
+    основатель владелец бизнесмен олигарх банкир чемпион чемпионка теннисист
+    теннисистка боксер боксёр пилот гонщик начальник командующий командир
+    """.split()
+)
+_VERBISH = frozenset({"VERB", "INFN", "GRND", "PRED"})
+_NAME_TAGS = frozenset({"Name", "Surn", "Patr"})
+
+
+class WordFacts(NamedTuple):
+    known: bool  # in pymorphy3's dictionary
+    pos: str | None  # the likeliest dictionary part of speech
+    verbish: bool  # a verb, infinitive, gerund or predicative
+    title: bool  # a post before a name (TITLES)
+    name_part: bool  # some dictionary parse is a first name, surname or patronymic
+    adjective: bool  # every dictionary parse an adjective
+    inanimate_singular: bool  # every dictionary parse an inanimate singular noun
+    animate_noun: bool  # every dictionary parse an animate noun
+    genitive: bool  # some dictionary parse is genitive
+    adj_forms: frozenset  # (case, number) of its adjective parses
+    noun_forms: frozenset  # (case, number) of its noun parses
+
+
+def dictionary_parses(low: str) -> tuple:
+    """pymorphy3's dictionary parses of a lower-case word; a word the dictionary does not hold
+    is not parsed at all (its guesses cost three times a dictionary word's parse, and the
+    rules read unknown words by their shape: ``declension``)."""
+    return known_parses(low) if morph().word_is_known(low) else ()
+
+
+def guessed_name_part(low: str) -> bool:
+    """Whether pymorphy3, guessing if it must, reads the word as a name part."""
+    return any(_NAME_TAGS & p.tag.grammemes for p in parse(low))
+
+
+@lru_cache(maxsize=65_536)
+def facts(low: str) -> WordFacts:
+    """The facts of a lower-case word (cached)."""
+    known = dictionary_parses(low)
+    tags = [p.tag for p in known]
+    # A title by its likeliest reading: «после» is a preposition, not a form of «посол».
+    title = low.rstrip(".") in TITLES or bool(tags) and tags[0].POS == "NOUN" and any(
+        p.normal_form in TITLES for p in known if p.tag.POS == "NOUN")
+    return WordFacts(
+        known=bool(known),
+        pos=tags[0].POS if tags else None,
+        verbish=bool(tags) and tags[0].POS in _VERBISH,
+        title=title,
+        name_part=any(_NAME_TAGS & p.tag.grammemes for p in known),
+        adjective=bool(tags) and all(t.POS in ("ADJF", "ADJS") for t in tags),
+        inanimate_singular=bool(tags) and all(
+            t.POS == "NOUN" and "inan" in t.grammemes and t.number == "sing" for t in tags),
+        animate_noun=bool(tags) and all(t.POS == "NOUN" and "anim" in t.grammemes
+                                        for t in tags),
+        genitive=any(t.case == "gent" for t in tags),
+        adj_forms=frozenset((t.case, t.number) for t in tags if t.POS == "ADJF"),
+        noun_forms=frozenset((t.case, t.number) for t in tags if t.POS == "NOUN"),
+    )
+
+
+def of(word: str) -> WordFacts:
+    return facts(word.lower())

@@ -1,0 +1,93 @@
+"""The entity book: what the index knows of its entity values beyond which article holds which.
+
+- ``<segid>.names`` beside each segment: for each entity value of the segment's articles, the
+  forms the texts write it in and the posts they give a person, each with the number of
+  articles (and, for a post, the latest date it was given).
+- ``entities-<generation>.book`` beside the segments of one Whoosh generation: the archive-wide
+  merge of values that name one entity («Путин», «Путина» → «Владимир Путин»), and for each
+  canonical value its merged values, forms and posts over the whole archive. Written by a
+  rebuild or an update before it commits that generation; the search applies it when it opens
+  the generation (an index without one is searched unmerged).
+
+Both are pickles of plain dicts, lists and tuples with a version number.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+from dataclasses import dataclass, field
+
+NAMES = ".names"
+NAMES_VERSION = 1
+BOOK_VERSION = 1
+
+# value → (form → articles, post → (articles, latest date "YYYY-MM-DD" or ""))
+ValueNames = tuple[dict[str, int], dict[str, tuple[int, str]]]
+SegmentNames = dict[str, dict[str, ValueNames]]  # facet field → value → its names
+
+
+@dataclass
+class ValueInfo:
+    """What the archive says of one canonical value."""
+
+    members: list[str] = field(default_factory=list)  # values merged into it (itself first)
+    forms: list[tuple[str, int]] = field(default_factory=list)  # (form as written, articles)
+    posts: list[tuple[str, int, str]] = field(default_factory=list)  # (post, articles, latest)
+
+
+@dataclass
+class EntityBook:
+    """The archive-wide merge and what is known of each canonical value."""
+
+    merge: dict[str, dict[str, str]] = field(default_factory=dict)  # field → value → canonical
+    info: dict[str, dict[str, ValueInfo]] = field(default_factory=dict)  # field → canonical →
+
+    def canonical(self, fieldname: str, value: str) -> str:
+        return self.merge.get(fieldname, {}).get(value, value)
+
+
+def write_segment_names(folder: str, segid: str, names: SegmentNames) -> None:
+    with open(os.path.join(folder, segid + NAMES), "wb") as f:
+        pickle.dump((NAMES_VERSION, names), f, pickle.HIGHEST_PROTOCOL)
+
+
+def read_segment_names(folder: str, segid: str) -> SegmentNames | None:
+    """What ``write_segment_names`` wrote; None when there is no such file (a segment written
+    before the book existed, or without entities) or one of another version."""
+    return _read(os.path.join(folder, segid + NAMES), NAMES_VERSION)
+
+
+def book_file(generation: int) -> str:
+    return f"entities-{generation}.book"
+
+
+def write_book(folder: str, generation: int, book: EntityBook) -> None:
+    """Write the book of a generation (atomically: a reader sees all of it or none)."""
+    path = os.path.join(folder, book_file(generation))
+    data = {
+        "merge": book.merge,
+        "info": {name: {value: (i.members, i.forms, i.posts) for value, i in values.items()}
+                 for name, values in book.info.items()},
+    }
+    with open(path + ".tmp", "wb") as f:
+        pickle.dump((BOOK_VERSION, data), f, pickle.HIGHEST_PROTOCOL)
+    os.replace(path + ".tmp", path)
+
+
+def read_book(folder: str, generation: int) -> EntityBook | None:
+    """The book of a generation; None for an index without one."""
+    data = _read(os.path.join(folder, book_file(generation)), BOOK_VERSION)
+    if data is None:
+        return None
+    info = {name: {value: ValueInfo(list(m), list(f), list(p)) for value, (m, f, p)
+                   in values.items()} for name, values in data["info"].items()}
+    return EntityBook(data["merge"], info)
+
+
+def _read(path: str, version: int):
+    if not os.path.exists(path):
+        return None
+    with open(path, "rb") as f:
+        found, data = pickle.load(f)
+    return data if found == version else None

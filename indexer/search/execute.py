@@ -8,10 +8,11 @@ import numpy as np
 
 from indexer.catalog import FACET_KINDS
 from indexer.search.budget import Budget
-from indexer.search.days import NO_DATE, to_days
+from indexer.search.days import NO_DATE
 from indexer.search.facet_values import values_containing
 from indexer.search.facets import date_histogram, one_period, top_values
-from indexer.search.matching import Engine, note_matches, value_ids
+from indexer.search.filters import date_filter, facet_filters
+from indexer.search.matching import Engine
 from indexer.search.proximity import Reranker
 from indexer.search.reprints import collapse, reprint_of, reprints_in
 from indexer.search.request import SearchRequest
@@ -39,8 +40,8 @@ class Search:
         morph()  # its dictionaries load at the first use: not on the request's time budget
         started = time.perf_counter()
         self.rest = Budget(started + REQUEST_BUDGET)
-        self.others = self._facet_filters()  # every filter but the dates
-        self.date_kept = self._date_filter()
+        self.others = facet_filters(view, req, self.value_matches)  # all but the dates
+        self.date_kept = date_filter(view, req)
         self.filters = self.others & self.date_kept if self.date_kept is not None else self.others
         # With a date range, undated articles are matched too, to say how many it leaves out.
         self.counting_undated = req.dated_range() and req.undated == ""
@@ -152,42 +153,6 @@ class Search:
         if contains:
             counts = counts * values_containing(facet, contains)
         return top_values(facet, self.view.alive, limit, counts), int(np.count_nonzero(counts))
-
-    def _date_filter(self) -> np.ndarray | None:
-        """The articles the date filter keeps; None without one."""
-        view, req = self.view, self.req
-        if req.undated == "only":
-            return ~view.dated
-        if not req.dated_range():
-            return None
-        lo = to_days(req.date_from) if req.date_from else -(1 << 30)
-        hi = to_days(req.date_to) if req.date_to else 1 << 30
-        kept = view.dated & (view.dates >= lo) & (view.dates <= hi)
-        return kept | ~view.dated if req.undated == "include" else kept
-
-    def _facet_filters(self) -> np.ndarray:
-        """The live articles with the values asked for (any or all of a kind's) and none of
-        those excluded."""
-        view, req = self.view, self.req
-        mask = view.alive.copy()
-        for kind in FACET_KINDS:
-            facet = view.facets[kind.field]
-            wanted = getattr(req, kind.name)
-            groups = ([wanted] if kind.name not in req.match_all else [[v] for v in wanted]
-                      ) if wanted else []
-            for values in groups:
-                ids: set[int] = set()
-                for value in values:
-                    found = value_ids(facet, value, loose=kind.entity is not None)
-                    note_matches(self.value_matches, kind.field, value, facet, found)
-                    ids.update(found)
-                mask &= facet.docs_with(sorted(ids), view.n) if ids else False
-            excluded = req.excluded.get(kind.name, [])
-            out = sorted({i for v in excluded
-                          for i in value_ids(facet, v, loose=kind.entity is not None)})
-            if out:
-                mask &= ~facet.docs_with(out, view.n)
-        return mask
 
 
 def by_date(view: IndexView, docs: np.ndarray, newest: bool,

@@ -66,7 +66,7 @@ class IndexView:
         self._stored: OrderedDict[int, dict] = OrderedDict()
         self.derived: dict = {}  # arrays computed once per view on first use (entity pages)
         self._read_columns()
-        self._read_lengths()
+        self.lengths, self.avg_length = field_lengths(self.leaves, self.n)
         # The archive-wide merge of entity values and what is known of each (none in an index
         # built before the book existed: its values are searched as stored).
         self.book = read_book(str(build), self.reader.generation())
@@ -100,22 +100,12 @@ class IndexView:
 
     # Bulk arrays, read once per view
 
-    def _column(self, name: str) -> list:
-        out: list = [None] * self.n
-        for leaf, base in self.leaves:
-            if not leaf.has_column(name):
-                continue
-            col = leaf.column_reader(name)
-            for i in range(leaf.doc_count_all()):
-                out[base + i] = col[i]
-        return out
-
     def _read_columns(self) -> None:
-        ids = self._column("id")
+        ids = column(self.leaves, self.n, "id")
         self.ids = ids
         self.docnum_of = {d: i for i, d in enumerate(ids) if d is not None and self.alive[i]}
         days = np.full(self.n, NO_DATE, np.int32)
-        for i, value in enumerate(self._column("date")):
+        for i, value in enumerate(column(self.leaves, self.n, "date")):
             if value:
                 try:
                     days[i] = to_days(value)
@@ -124,18 +114,6 @@ class IndexView:
         days[~self.alive] = NO_DATE
         self.dates = days  # days since 1970-01-01, NO_DATE when undated
         self.dated = self.dates != NO_DATE
-
-    def _read_lengths(self) -> None:
-        self.lengths: dict[str, np.ndarray] = {}
-        self.avg_length: dict[str, float] = {}
-        for name in TEXT_FIELDS:
-            lengths = np.zeros(self.n, np.float32)
-            for leaf, base in self.leaves:
-                for i in range(leaf.doc_count_all()):
-                    lengths[base + i] = leaf.doc_field_length(i, name) or 0
-            self.lengths[name] = lengths
-            total = sum(leaf.field_length(name) for leaf, _ in self.leaves)
-            self.avg_length[name] = max(1.0, total / max(1, self.n))
 
     def _facets(self) -> dict[str, Facet]:
         """The entity facets, from each segment's facets file (read once per view) and merged
@@ -147,7 +125,7 @@ class IndexView:
                                self.alive, self.book.merge.get(name) if self.book else None)
             for name in ENTITY_FIELDS
         }
-        facets["source"] = column_facet(self._column("source"), self.alive)
+        facets["source"] = column_facet(column(self.leaves, self.n, "source"), self.alive)
         return facets
 
     # Postings and stored fields
@@ -196,3 +174,30 @@ class IndexView:
 
     def doc_frequency(self, fieldname: str, term: str) -> int:
         return self.thread_searcher().reader().doc_frequency(fieldname, term)
+
+
+def column(leaves: list, n: int, name: str) -> list:
+    """A stored column's values over the global docnums (None where a segment lacks it)."""
+    out: list = [None] * n
+    for leaf, base in leaves:
+        if not leaf.has_column(name):
+            continue
+        col = leaf.column_reader(name)
+        for i in range(leaf.doc_count_all()):
+            out[base + i] = col[i]
+    return out
+
+
+def field_lengths(leaves: list, n: int) -> tuple[dict[str, np.ndarray], dict[str, float]]:
+    """Each text field's length per document (for BM25F), and its average."""
+    lengths: dict[str, np.ndarray] = {}
+    average: dict[str, float] = {}
+    for name in TEXT_FIELDS:
+        values = np.zeros(n, np.float32)
+        for leaf, base in leaves:
+            for i in range(leaf.doc_count_all()):
+                values[base + i] = leaf.doc_field_length(i, name) or 0
+        lengths[name] = values
+        total = sum(leaf.field_length(name) for leaf, _ in leaves)
+        average[name] = max(1.0, total / max(1, n))
+    return lengths, average

@@ -33,7 +33,7 @@ from indexer.records import Article, ReadReport
 from indexer.store import generations
 from indexer.store.codec import MuragatCodec
 from indexer.store.facets_file import read_facets
-from indexer.store.posting_arrays import side_files
+from indexer.store.posting_arrays import SIDE_SUFFIXES, side_files
 
 MAX_SEGMENTS = 8
 KEEP_LARGEST = 2  # segments never rewritten by the merge (a rebuild's, one per worker)
@@ -230,5 +230,5 @@ def _remove_side_files_of_old_segments(build: Path) -> None:
     ix = FileStorage(str(build), supports_mmap=False).open_index()
     wanted = {name for segment in ix._segments() for name in side_files(segment.segid)}
     for path in build.iterdir():
-        if path.suffix in (".parr", ".pidx", ".facets") and path.name not in wanted:
+        if path.suffix in SIDE_SUFFIXES and path.name not in wanted:
             path.unlink(missing_ok=True)

@@ -3,7 +3,8 @@
 An ``IndexView`` pins one build folder at one Whoosh generation. It reads, once, what every
 query needs in bulk: dates, sources and entities as numpy arrays over the global document
 numbers, field lengths for BM25, and an id → docnum map. Term postings are read straight from
-the segment files (``postings``) and cached.
+the segment files (``postings``) and cached, and so are the bodies' sentence maps where every
+segment has them (``sentence_map``; else ``sentence_maps`` is None).
 
 Whoosh's readers share file handles (seek + read), so every read goes through ``self.lock``.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import json
 import threading
+from bisect import bisect_right
 from collections import OrderedDict
 from pathlib import Path
 
@@ -27,6 +29,7 @@ from indexer.store.facets_file import read_facets
 from indexer.store.generations import BUILD_INFO
 from indexer.store.posting_arrays import SegmentArrays
 from indexer.store.schema import TEXT_FIELDS
+from indexer.store.sentence_maps import SentenceMap, SentenceMaps
 
 # Postings kept decoded in memory per view (a posting is ~ a docnum, a weight and a few bytes).
 CACHE_POSTINGS = 4_000_000
@@ -48,6 +51,16 @@ class IndexView:
         self.leaves = list(self.reader.leaf_readers())
         self.arrays = [SegmentArrays.open(build, leaf.segment().segid)
                        for leaf, _ in self.leaves]
+        maps = [SentenceMaps.open(build, leaf.segment().segid, leaf.doc_count_all())
+                for leaf, _ in self.leaves]
+        present = [m for m in maps if m is not None]
+        self.sentence_maps: list[SentenceMaps] | None = (
+            present if maps and len(present) == len(maps) else None)
+        if self.sentence_maps is None:
+            for m in present:
+                m.close()
+        self._bases = [base for _, base in self.leaves]
+        self._maps: OrderedDict[int, SentenceMap] = OrderedDict()
         self.n = self.reader.doc_count_all()
         self.alive = np.ones(self.n, bool)
         for leaf, base in self.leaves:
@@ -70,6 +83,8 @@ class IndexView:
             for arrays in self.arrays:
                 if arrays is not None:
                     arrays.close()
+            for maps in self.sentence_maps or []:
+                maps.close()
 
     # Bulk arrays, read once per view
 
@@ -161,6 +176,21 @@ class IndexView:
             if len(self._stored) > CACHE_STORED:
                 self._stored.popitem(last=False)
             return fields
+
+    def sentence_map(self, docnum: int) -> SentenceMap:
+        """(first word position, first character, long-word count) of each sentence of the
+        body (``indexer.store.sentence_maps``; only when ``sentence_maps`` is not None), read
+        with one ``pread`` and kept for the most recently read documents."""
+        with self.lock:
+            hit = self._maps.get(docnum)
+            if hit is not None:
+                return hit
+            k = bisect_right(self._bases, docnum) - 1
+            assert self.sentence_maps is not None
+            found = self._maps[docnum] = self.sentence_maps[k].record(docnum - self._bases[k])
+            if len(self._maps) > CACHE_STORED:
+                self._maps.popitem(last=False)
+            return found
 
     def doc_frequency(self, fieldname: str, term: str) -> int:
         with self.lock:

@@ -54,6 +54,11 @@ def _terms_of(word: str) -> tuple[str, ...]:
     return (text, *marked(text, lemmas(text)))
 
 
+def word_terms(word: str) -> tuple[str, ...]:
+    """The terms one word as written (or one part of a compound) is indexed under."""
+    return _terms_of(word)
+
+
 Occurrences = dict[str, list[tuple[int, int, int]]]
 
 

@@ -27,7 +27,7 @@ from indexer.search import windows as window_weights
 from indexer.search.budget import Budget
 from indexer.search.occurrences import starts, term_positions, window_chars
 from indexer.search.view import IndexView
-from indexer.search.windows import Window
+from indexer.search.windows import Window, window_arrays
 from indexer.search.words import WordTerms, unique
 from indexer.text.sentences import SENTENCE_BREAK, sentence_cuts
 
@@ -134,35 +134,36 @@ class Reranker:
     def windows(self, required: list[WordTerms], docs: np.ndarray) -> list[Window]:
         """For each doc, the smallest windows of body text holding the required words, from
         the words' positions (read for all docs at once; from the postings arrays where the
-        terms have them)."""
+        terms have them), computed for all docs at once (``window_arrays``)."""
         words = unique(required)
         k = len(words)
         candidates = np.zeros(self.view.n, bool)
         candidates[docs] = True
-        found = [self._doc_positions(wt.terms, candidates, docs) for wt in words]
-        typed = ([self._doc_positions((wt.word,), candidates, docs) for wt in words]
+        keys = [self._keys(wt.terms, candidates) for wt in words]
+        typed = ([self._keys((wt.word,), candidates) for wt in words]
                  if window_weights.EXACT_WINDOW_WEIGHT else [])
-        out: list[Window] = []
-        for row in range(len(docs)):
-            if row % 50 == 49 and self.budget.late("fewer results were ranked by proximity"):
-                break
-            w = Window.of([positions[row] for positions in found], k)
-            if w.span and typed:
-                w.exact = sum(any(w.lo <= p <= w.hi for p in t[row]) for t in typed) / k
+        found, span, ordered, lo, hi = window_arrays(keys, docs)
+        exact = np.zeros(len(docs))
+        base = docs.astype(np.int64) << 32
+        for t in typed:  # the words inside the window in the form typed
+            exact += (np.searchsorted(t, base | lo, side="left")
+                      < np.searchsorted(t, base | hi, side="right"))
+        out = []
+        for row, (f, s, o, a, b) in enumerate(zip(found.tolist(), span.tolist(),
+                                                 ordered.tolist(), lo.tolist(), hi.tolist(),
+                                                 strict=True)):
+            w = Window(k, f, s, o, a, b)
+            if s and typed:
+                w.exact = float(exact[row]) / k
             out.append(w)
         return out
 
-    def _doc_positions(self, terms: tuple[str, ...], mask: np.ndarray, docs: np.ndarray
-                       ) -> list[list[int]]:
-        """For each of ``docs`` (all in ``mask``), the sorted body positions of the terms."""
+    def _keys(self, terms: tuple[str, ...], mask: np.ndarray) -> np.ndarray:
+        """Sorted unique keys docnum << 32 | position of the terms' body occurrences in
+        ``mask``."""
         keys = [(d << 32) | p for d, p in
                 (self.view.postings("body", term).positions_in(mask) for term in terms)]
-        found = np.unique(np.concatenate(keys)) if keys else np.zeros(0, np.int64)
-        at = found >> 32
-        positions = (found & 0xFFFFFFFF).tolist()
-        lo = np.searchsorted(at, docs).tolist()
-        hi = np.searchsorted(at, docs, side="right").tolist()
-        return [positions[a:b] for a, b in zip(lo, hi, strict=True)]
+        return np.unique(np.concatenate(keys)) if keys else np.zeros(0, np.int64)
 
 
 @lru_cache(maxsize=4000)

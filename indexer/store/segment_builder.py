@@ -51,9 +51,11 @@ class SegmentBuilder:
         self.docs = 0
         self.postings = 0  # postings held in memory (since the last spill)
 
-    def add(self, fields: dict, analysed: dict[str, Occurrences]) -> None:
+    def add(self, fields: dict, analysed: dict[str, Occurrences],
+            body_starts: list[int] | None = None) -> None:
         """Add a document: ``fields`` as for ``IndexWriter.add_document``, with the occurrences
-        of the text fields that are keys of ``analysed``."""
+        of the text fields that are keys of ``analysed`` (``body_starts``: the first character
+        of the body's word at each position, when the analysis gave them)."""
         docnum = self.docs
         perdoc = self._perdoc
         perdoc.start_doc(docnum)
@@ -70,7 +72,7 @@ class SegmentBuilder:
             if field.column_type:
                 perdoc.add_column_value(name, field.column_type, field.to_column_value(value))
         perdoc.finish_doc()
-        self._sentences.add(fields.get("body") or "")
+        self._sentences.add(fields.get("body") or "", body_starts)
         self.docs += 1
 
     def _add_text(self, name: str, field, docnum: int, occurrences: Occurrences) -> int:

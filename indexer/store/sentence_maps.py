@@ -29,9 +29,9 @@ MAGIC = 0x4D55525345310001  # "MURSE1", version 1
 SentenceMap = tuple[np.ndarray, np.ndarray, np.ndarray]  # positions, characters, counts
 
 
-def encode(text: str) -> bytes:
-    """The record of one body text."""
-    positions, chars, counts = sentence_positions(text)
+def encode(text: str, starts: list[int] | None = None) -> bytes:
+    """The record of one body text (``starts``: its words' first characters, if known)."""
+    positions, chars, counts = sentence_positions(text, starts)
     out = b"".join((np.array([len(chars)], np.uint32).tobytes(),
                     positions.astype(np.uint32).tobytes(), chars.astype(np.uint32).tobytes(),
                     np.minimum(counts, 65535).astype(np.uint16).tobytes()))
@@ -55,8 +55,8 @@ class SentenceMapWriter:
         self._index_path = os.path.join(folder, segid + INDEX)
         self._offsets = array("q", [MAGIC, 0])
 
-    def add(self, body: str) -> None:
-        record = encode(body)
+    def add(self, body: str, starts: list[int] | None = None) -> None:
+        record = encode(body, starts)
         self._data.write(record)
         self._offsets.append(self._offsets[-1] + len(record))
 

@@ -9,11 +9,10 @@ index has no maps (built before them).
 from __future__ import annotations
 
 import re
-from array import array
 
 import numpy as np
 
-from indexer.text.tokens import HYPHENS, WORD_RE, is_compound
+from indexer.text.tokens import HYPHENS, WORD_RE
 
 # A sentence starts after . ! ? … (with closing quotes or brackets) and white space before a
 # capital, a quote, a digit or a dash, and after every line break.
@@ -23,34 +22,34 @@ LONG_WORD = re.compile(r"\w{4,}")
 
 def sentence_cuts(text: str) -> tuple[np.ndarray, np.ndarray]:
     """The start characters of the text's sentences (the first is 0) and how many words of
-    four or more letters each holds (not clipped)."""
-    cuts = np.array([0] + [m.end() for m in SENTENCE_BREAK.finditer(text)], np.int64)
-    words = np.array([m.start() for m in LONG_WORD.finditer(text)], np.int64)
-    counts = np.diff(np.searchsorted(words, np.append(cuts, len(text) + 1)))
-    return cuts, counts
+    four or more letters each holds (not clipped; no word crosses a sentence start, which
+    follows white space)."""
+    cuts = [0] + [m.end() for m in SENTENCE_BREAK.finditer(text)]
+    ends = [*cuts[1:], len(text)]
+    counts = [len(LONG_WORD.findall(text, a, b)) for a, b in zip(cuts, ends, strict=True)]
+    return np.array(cuts, np.int64), np.array(counts, np.int64)
 
 
-def token_starts(text: str) -> array:
+def token_starts(text: str) -> np.ndarray:
     """The first character of the word at each position, numbered as the analyser numbers them
     (``indexer.text.analyzer.index_occurrences``: a hyphenated compound takes one position per
-    part, the whole sharing its first part's)."""
-    starts = array("I")
-    for m in WORD_RE.finditer(text):
-        word = m.group()
-        offset = m.start()
-        starts.append(offset)
-        if is_compound(word):
-            for part in HYPHENS.split(word)[:-1]:
-                offset += len(part) + 1
-                starts.append(offset)
-    return starts
+    part, the whole sharing its first part's): every word's start, and after every hyphen
+    inside a word, its next part's."""
+    spans = np.array([m.span() for m in WORD_RE.finditer(text)], np.int64).reshape(-1, 2)
+    if "-" not in text and "\u2011" not in text:
+        return spans[:, 0]
+    hyphens = np.array([m.start() for m in HYPHENS.finditer(text)], np.int64)
+    word = np.searchsorted(spans[:, 0], hyphens, side="right") - 1
+    inside = (word >= 0) & (spans[np.maximum(word, 0), 1] > hyphens)
+    return np.sort(np.concatenate([spans[:, 0], hyphens[inside] + 1]))
 
 
-def sentence_positions(text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def sentence_positions(text: str, starts: list[int] | None = None
+                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(first word position, first character, long-word count) of each sentence: a
     sentence's position is that of the first word starting at or after its first character,
-    so that «the word at position p is in sentence i» is the same as «its first character is»."""
+    so that «the word at position p is in sentence i» is the same as «its first character is».
+    ``starts``: the text's ``token_starts`` when the analyser gave them already."""
     cuts, counts = sentence_cuts(text)
-    starts = token_starts(text)
-    st = np.frombuffer(starts, np.uint32) if len(starts) else np.zeros(0, np.uint32)
-    return np.searchsorted(st, cuts, side="left").astype(np.int64), cuts, counts
+    first = token_starts(text) if starts is None else np.array(starts, np.int64)
+    return np.searchsorted(first, cuts, side="left"), cuts, counts

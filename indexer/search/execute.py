@@ -45,6 +45,7 @@ class Search:
         self.counting_undated = req.dated_range() and req.undated == ""
         within = self.filters | (self.others & ~view.dated) if self.counting_undated else None
         self.budget = Budget(started + TIME_BUDGET)
+        self.need = req.page * req.size  # results in order: up to the end of the page asked
         self.engine = Engine(view, self.budget,
                              within=within if within is not None else self.filters)
 
@@ -67,10 +68,6 @@ class Search:
             rewritten.node, req.sort == "relevance", req.fill or req.size,
             lambda docs, score: by_date(view, docs, req.sort != "oldest", score, self.need))
 
-    @property
-    def need(self) -> int:
-        """How many results must be in order: those up to the end of the page asked for."""
-        return self.req.page * self.req.size
 
     def run(self) -> SearchResult:
         view, req = self.view, self.req

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import threading
-from bisect import bisect_right
 from collections import OrderedDict
 from pathlib import Path
 
@@ -29,7 +28,7 @@ from indexer.store.facets_file import read_facets
 from indexer.store.generations import BUILD_INFO
 from indexer.store.posting_arrays import SegmentArrays
 from indexer.store.schema import TEXT_FIELDS
-from indexer.store.sentence_maps import SentenceMap, SentenceMaps
+from indexer.store.sentence_maps import IndexSentenceMaps, SentenceMap
 
 # Postings kept decoded in memory per view (a posting is ~ a docnum, a weight and a few bytes).
 CACHE_POSTINGS = 4_000_000
@@ -51,16 +50,7 @@ class IndexView:
         self.leaves = list(self.reader.leaf_readers())
         self.arrays = [SegmentArrays.open(build, leaf.segment().segid)
                        for leaf, _ in self.leaves]
-        maps = [SentenceMaps.open(build, leaf.segment().segid, leaf.doc_count_all())
-                for leaf, _ in self.leaves]
-        present = [m for m in maps if m is not None]
-        self.sentence_maps: list[SentenceMaps] | None = (
-            present if maps and len(present) == len(maps) else None)
-        if self.sentence_maps is None:
-            for m in present:
-                m.close()
-        self._bases = [base for _, base in self.leaves]
-        self._maps: OrderedDict[int, SentenceMap] = OrderedDict()
+        self.sentence_maps = IndexSentenceMaps.open(build, self.leaves, CACHE_STORED)
         self.n = self.reader.doc_count_all()
         self.alive = np.ones(self.n, bool)
         for leaf, base in self.leaves:
@@ -83,8 +73,8 @@ class IndexView:
             for arrays in self.arrays:
                 if arrays is not None:
                     arrays.close()
-            for maps in self.sentence_maps or []:
-                maps.close()
+            if self.sentence_maps is not None:
+                self.sentence_maps.close()
 
     # Bulk arrays, read once per view
 
@@ -181,16 +171,8 @@ class IndexView:
         """(first word position, first character, long-word count) of each sentence of the
         body (``indexer.store.sentence_maps``; only when ``sentence_maps`` is not None), read
         with one ``pread`` and kept for the most recently read documents."""
-        with self.lock:
-            hit = self._maps.get(docnum)
-            if hit is not None:
-                return hit
-            k = bisect_right(self._bases, docnum) - 1
-            assert self.sentence_maps is not None
-            found = self._maps[docnum] = self.sentence_maps[k].record(docnum - self._bases[k])
-            if len(self._maps) > CACHE_STORED:
-                self._maps.popitem(last=False)
-            return found
+        assert self.sentence_maps is not None
+        return self.sentence_maps.get(docnum)
 
     def doc_frequency(self, fieldname: str, term: str) -> int:
         with self.lock:

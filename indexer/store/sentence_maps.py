@@ -16,7 +16,10 @@ text and character offsets.
 from __future__ import annotations
 
 import os
+import threading
 from array import array
+from bisect import bisect_right
+from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
@@ -94,3 +97,43 @@ class SentenceMaps:
 
     def close(self) -> None:
         os.close(self.fd)
+
+
+class IndexSentenceMaps:
+    """The sentence maps of every segment of an index version, by global docnum, the most
+    recently read ``keep`` kept."""
+
+    def __init__(self, segments: list[SentenceMaps], bases: list[int], keep: int) -> None:
+        self.segments = segments
+        self.bases = bases
+        self.keep = keep
+        self.lock = threading.Lock()
+        self._cache: OrderedDict[int, SentenceMap] = OrderedDict()
+
+    @staticmethod
+    def open(build: Path, leaves: list, keep: int) -> IndexSentenceMaps | None:
+        """The maps of the segments ``leaves`` ((leaf reader, base) pairs); None unless every
+        segment has them."""
+        maps = [SentenceMaps.open(build, leaf.segment().segid, leaf.doc_count_all())
+                for leaf, _ in leaves]
+        present = [m for m in maps if m is not None]
+        if maps and len(present) == len(maps):
+            return IndexSentenceMaps(present, [base for _, base in leaves], keep)
+        for m in present:
+            m.close()
+        return None
+
+    def get(self, docnum: int) -> SentenceMap:
+        with self.lock:
+            hit = self._cache.get(docnum)
+            if hit is not None:
+                return hit
+            k = bisect_right(self.bases, docnum) - 1
+            found = self._cache[docnum] = self.segments[k].record(docnum - self.bases[k])
+            if len(self._cache) > self.keep:
+                self._cache.popitem(last=False)
+            return found
+
+    def close(self) -> None:
+        for m in self.segments:
+            m.close()

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections import Counter
@@ -40,7 +41,7 @@ from indexer.entities.chunks import ner_spans  # noqa: E402
 
 SPAN_CACHE = ROOT / "bench" / "out" / "entities-quality.sqlite"
 
-CORPORA = ROOT.parent / "shared" / "corpora"
+CORPORA = Path(os.environ.get("MURAGAT_CORPORA") or ROOT.parent / "shared" / "corpora")
 C5_KINDS = {"PER": "PER", "ORG": "ORG", "MEDIA": "ORG", "LOC": "LOC", "GEOPOLIT": "LOC"}
 NEREL_KINDS = {
     "PERSON": "PER",

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import json
+import os
 import pstats
 import resource
 import sys
@@ -27,7 +28,8 @@ sys.path.insert(0, str(ROOT))
 
 from indexer import entities  # noqa: E402
 
-NG = ROOT.parent / "shared" / "corpora" / "ng_rt_kw_eval" / "ng.jsonl"
+NG = (Path(os.environ.get("MURAGAT_CORPORA") or ROOT.parent / "shared" / "corpora")
+      / "ng_rt_kw_eval" / "ng.jsonl")
 
 
 def rss_mb() -> float:

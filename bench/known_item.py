@@ -1,7 +1,8 @@
 """Known-item ranking quality (MRR@10) on the ~9,000 real articles of ../shared/corpora.
 
     .venv/bin/python bench/known_item.py [--items 300] [--seed N] [--kinds same,typo] [--show N]
-                                         [--compare] [--time-limit SECONDS]
+                                         [--compare] [--time-limit SECONDS] [--no-budget]
+                                         [--index INDEX]
 
 For each of N articles (fixed seed) one sentence is picked and 2–4 of its content words become
 a query, once in the forms of the text ("same forms") and once with every word put into another
@@ -26,7 +27,9 @@ gives the same queries and the same and changed queries are those of before:
 Printed per kind: queries, MRR@10, the share of queries with nothing on the page (no full match
 and no partial one), the share given a suggestion («Возможно, вы имели в виду …») and the MRR@10
 when it is followed, the queries the 0.25 s time limit cut short (their ranking depends on the
-machine's load; ``--time-limit`` lifts it), and ms per query.
+machine's load; ``--time-limit`` lifts it, ``--no-budget`` removes it and the request's whole
+budget), and ms per query. ``--index`` scores another index of the same articles (an index
+built by other code, to compare rankings).
 """
 
 from __future__ import annotations
@@ -407,15 +410,22 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, default=None, metavar="SECONDS",
                         help="the search's time limit (default the product's, 0.25 s); a long "
                              "one makes the ranking independent of the machine's load")
+    parser.add_argument("--no-budget", action="store_true",
+                        help="no time budget at all (evaluation, re-ranking, the request)")
+    parser.add_argument("--index", type=Path, default=None,
+                        help="another index of the same articles (default: bench/out/index, "
+                             "built on first use)")
     args = parser.parse_args()
     skip_without_corpus()
-    index = corpus_index()
+    index = args.index or corpus_index()
 
     from indexer.search import Searcher, execute, proximity, scoring
 
     if args.time_limit is not None:  # the ranking's limit and the whole request's
         execute.TIME_BUDGET = args.time_limit
         execute.REQUEST_BUDGET = max(execute.REQUEST_BUDGET, 2 * args.time_limit)
+    if args.no_budget:
+        execute.TIME_BUDGET = execute.REQUEST_BUDGET = 1e9
     searcher = Searcher(index)
     vocabulary = index_vocabulary(searcher) if "typo" in args.kinds else frozenset()
     stats: Counter = Counter()

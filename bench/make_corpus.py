@@ -1,14 +1,20 @@
 """A synthetic news archive of any size, made of real Russian sentences.
 
     python bench/make_corpus.py --count 100000 --out bench/out/corpus [--seed 1] [--format txt]
+                                [--chars 6500]
 
 Sentences come from the real news of ``../shared/corpora`` (Nezavisimaya Gazeta, RT, Meduza),
 split with ``razdel.sentenize``, so the vocabulary and the word-frequency shape are real. Each
 article is one to a few long runs of consecutive sentences from random source documents,
 grouped into paragraphs, with a date in 2000–2026 (more in later years; ~2 % undated), one of
 a handful of sources and, for about a third of the articles, a lead naming a real Kazakh
-person, organisation and place. The output depends only on ``--seed``, ``--count`` and the
-corpora.
+person, organisation and place. The output depends only on ``--seed``, ``--count``,
+``--chars`` and the corpora.
+
+Article lengths are log-normal (median ~2,800 characters, ~3,300 on average, 500–20,000). With
+``--chars N`` the whole length distribution is scaled so that articles have about N characters on
+average (``--chars 6500``: newspaper articles, like the real NG/RT/Meduza ones at 6,777); without
+it the output is what it always was.
 
 ``--format txt`` writes native files ``<out>/<source>/<year>/<id>.txt`` (``undated`` for no
 date); ``--format jsonl`` writes ``<out>/<source>-NNN.jsonl`` (10,000 lines a file) with the
@@ -24,6 +30,8 @@ import bisect
 import datetime as dt
 import gzip
 import json
+import math
+import os
 import random
 import re
 import shutil
@@ -37,12 +45,18 @@ from typing import IO
 import razdel
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPORA = ROOT.parent / "shared" / "corpora"
+# The shared corpora: ../shared/corpora beside the checkout, or MURAGAT_CORPORA (a worktree
+# elsewhere).
+CORPORA = Path(os.environ.get("MURAGAT_CORPORA") or ROOT.parent / "shared" / "corpora")
 FILES = ("ng_rt_kw_eval/ng.jsonl", "ng_rt_kw_eval/rt.jsonl.gz",
          "meduza_golunov/meduza_golunov.jsonl")
 MARKER = ".corpus.json"
 VERSION = 2  # of the generator: a cached corpus of another version is made again
 JSONL_LINES = 10_000  # articles per JSON Lines file: the reader holds one file in memory
+# The default length distribution: log-normal (mu, sigma) clipped to [MIN, MAX] characters,
+# about DEFAULT_CHARS on average, of which OVERSHOOT is the last sentence's past the target.
+LENGTH_MU, LENGTH_SIGMA, LENGTH_MIN, LENGTH_MAX = 7.95, 0.5, 500, 20000
+DEFAULT_CHARS, OVERSHOOT = 3300, 100
 
 
 @dataclass(frozen=True)
@@ -133,9 +147,14 @@ def _good_sentence(s: str) -> bool:
 class Generator:
     """Makes article after article from the sentence pool, reproducibly from the seed."""
 
-    def __init__(self, docs: list[list[str]], seed: int) -> None:
+    def __init__(self, docs: list[list[str]], seed: int, chars: int | None = None) -> None:
         self.docs = docs
         self.rng = random.Random(seed)
+        # ``chars``: scale the length distribution (same shape, same random draws).
+        scale = (chars - OVERSHOOT) / (DEFAULT_CHARS - OVERSHOOT) if chars else 1.0
+        self.length_mu = LENGTH_MU + math.log(scale) if chars else LENGTH_MU
+        self.length_min = int(LENGTH_MIN * scale)
+        self.length_max = int(LENGTH_MAX * scale)
         self.titles = [s for d in docs for s in d[:3] if 30 <= len(s) <= 140 and s[0].isupper()]
         self.source_weights = _cumulative([s.weight for s in SOURCES])
         years = list(range(FIRST.year, LAST.year + 1))
@@ -148,7 +167,8 @@ class Generator:
         rng = self.rng
         source = SOURCES[bisect.bisect(self.source_weights, rng.random() * self.source_weights[-1])]
         date = None if rng.random() < 0.02 else self._date()
-        target = min(20000, max(500, int(rng.lognormvariate(7.95, 0.5))))  # median ~2,800
+        target = min(self.length_max, max(self.length_min, int(
+            rng.lognormvariate(self.length_mu, LENGTH_SIGMA))))  # by default median ~2,800
         sentences: list[str] = []
         if rng.random() < 0.33:
             sentences.append(self._lead(source, date))
@@ -219,14 +239,16 @@ def native_text(article: dict) -> str:
     return f"{head}\n{article['text']}\n"
 
 
-def generate(count: int, seed: int, docs: list[list[str]]) -> Iterator[dict]:
-    gen = Generator(docs, seed)
+def generate(count: int, seed: int, docs: list[list[str]], chars: int | None = None
+             ) -> Iterator[dict]:
+    gen = Generator(docs, seed, chars)
     for number in range(1, count + 1):
         yield gen.article(number)
 
 
 def write_corpus(out: Path, count: int, seed: int, fmt: str,
-                 corpora: Path = CORPORA, rt_limit: int | None = None) -> dict:
+                 corpora: Path = CORPORA, rt_limit: int | None = None,
+                 article_chars: int | None = None) -> dict:
     """Write the corpus to ``out`` (emptied first); returns the totals."""
     started = time.monotonic()
     docs = load_pool(corpora, rt_limit)
@@ -239,7 +261,7 @@ def write_corpus(out: Path, count: int, seed: int, fmt: str,
     lines: dict[str, int] = {}
     chars = raw_bytes = 0
     try:
-        for article in generate(count, seed, docs):
+        for article in generate(count, seed, docs, article_chars):
             folder = article.pop("_folder")
             chars += len(article["text"])
             if fmt == "txt":
@@ -265,6 +287,7 @@ def write_corpus(out: Path, count: int, seed: int, fmt: str,
             handle.close()
     totals = {
         "version": VERSION, "count": count, "seed": seed, "format": fmt, "rt_limit": rt_limit,
+        "article_chars": article_chars,
         "pool_documents": len(docs), "pool_sentences": sum(len(d) for d in docs),
         "characters": chars, "raw_bytes": raw_bytes,
         "avg_chars": round(chars / max(count, 1)),
@@ -292,12 +315,15 @@ def main() -> int:
     parser.add_argument("--corpora", type=Path, default=CORPORA)
     parser.add_argument("--rt-limit", type=int, default=None,
                         help="Use only the first N RT documents (faster start).")
+    parser.add_argument("--chars", type=int, default=None,
+                        help="Characters per article on average (default: ~3,300, the "
+                             "distribution of earlier runs); 6500 for newspaper articles.")
     args = parser.parse_args()
     if not args.corpora.is_dir():
         print(f"error: no corpora at {args.corpora}", file=sys.stderr)
         return 1
     totals = write_corpus(args.out, args.count, args.seed, args.format, args.corpora,
-                          args.rt_limit)
+                          args.rt_limit, args.chars)
     print(f"{totals['count']:,} articles, {totals['characters'] / 1e6:.1f} M characters "
           f"(avg {totals['avg_chars']:,}), {totals['raw_bytes'] / 2**20:.1f} MB, from "
           f"{totals['pool_sentences']:,} sentences of {totals['pool_documents']:,} documents; "

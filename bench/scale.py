@@ -2,10 +2,11 @@
 
     .venv/bin/python bench/scale.py [--sizes 10000,100000] [--entity-sizes 10000]
                                     [--workers N] [--format txt] [--latency]
-                                    [--modes plain,update,cold,warm] [--pages]
+                                    [--modes plain,update,cold,warm] [--pages] [--chars 6500]
 
 For every size N it makes (or reuses) a corpus of N articles with ``bench/make_corpus.py``
-under ``bench/out/scale/corpus-N-sSEED-FORMAT/`` (git-ignored), then measures, each in a fresh
+under ``bench/out/scale/corpus-N-sSEED-FORMAT/`` (``…-cCHARS/`` with ``--chars``, articles of
+about CHARS characters on average instead of ~3,300; git-ignored), then measures, each in a fresh
 child process:
 
 - ``plain``: ``indexer.build.rebuild`` with entities off (``--no-entities``);
@@ -43,19 +44,21 @@ OUT = ROOT / "bench" / "out" / "scale"
 MODES = ("plain", "update", "cold", "warm")
 
 
-def corpus(size: int, seed: int, fmt: str) -> tuple[Path, dict]:
-    """The corpus of ``size`` articles, generated unless a complete one is cached."""
+def corpus(size: int, seed: int, fmt: str, chars: int | None = None) -> tuple[Path, dict]:
+    """The corpus of ``size`` articles (of about ``chars`` characters on average, else the
+    default length), generated unless a complete one is cached."""
     sys.path.insert(0, str(ROOT / "bench"))
     import make_corpus
 
-    out = OUT / f"corpus-{size}-s{seed}-{fmt}"
+    out = OUT / (f"corpus-{size}-s{seed}-{fmt}" + (f"-c{chars}" if chars else ""))
     marker = make_corpus.read_marker(out)
-    wanted = (make_corpus.VERSION, size, seed, fmt)
-    if marker and tuple(marker.get(k) for k in ("version", "count", "seed", "format")) == wanted:
+    wanted = (make_corpus.VERSION, size, seed, fmt, chars)
+    keys = ("version", "count", "seed", "format", "article_chars")
+    if marker and tuple(marker.get(k) for k in keys) == wanted:
         print(f"corpus {out.name}: cached", flush=True)
         return out, marker
     print(f"corpus {out.name}: generating …", flush=True)
-    marker = make_corpus.write_corpus(out, size, seed, fmt)
+    marker = make_corpus.write_corpus(out, size, seed, fmt, article_chars=chars)
     print(f"corpus {out.name}: {marker['count']:,} articles, avg {marker['avg_chars']:,} "
           f"characters, {marker['raw_bytes'] / 2**20:.1f} MB in {marker['seconds']} s", flush=True)
     return out, marker
@@ -71,6 +74,9 @@ def child(mode: str, archive: Path, index: Path, workers: int) -> dict:
     else:
         report = rebuild(archive, index, workers=workers, entities=mode != "plain")
     wall = time.monotonic() - started
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = sum(r.ru_utime + r.ru_stime for r in (own, children))
     return {
         "mode": mode,
         "articles": report.articles,
@@ -82,6 +88,9 @@ def child(mode: str, archive: Path, index: Path, workers: int) -> dict:
         "main_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
         "worker_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024,
         "index_bytes": report.index_bytes,
+        # CPU (user + system) of the rebuild and its workers per article: steadier than wall
+        # time on a shared machine.
+        "cpu_ms": round(1000 * cpu / max(report.articles or report.unchanged, 1), 2),
     }
 
 
@@ -138,7 +147,7 @@ def row(size: int, raw_bytes: int, r: dict) -> str:
     ratio = r["index_bytes"] / raw_bytes if raw_bytes else 0.0
     return (f"{size:>8,} {r['mode']:<7}{r['rate']:>11,.1f}{r['seconds']:>9.1f}"
             f"{r['main_mb']:>9}{r['worker_mb']:>11}{r['index_bytes'] / 2**20:>10.1f}"
-            f"{ratio:>10.2f}{r['skipped']:>8}")
+            f"{ratio:>10.2f}{r['skipped']:>8}{r.get('cpu_ms', 0):>8.1f}")
 
 
 def main() -> int:
@@ -149,6 +158,8 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--format", choices=("txt", "jsonl"), default="txt")
+    parser.add_argument("--chars", type=int, default=None,
+                        help="Characters per article on average (e.g. 6500; default ~3,300).")
     parser.add_argument("--latency", action="store_true",
                         help="Also time searches (bench/search_latency.py:measure_latency).")
     parser.add_argument("--queries", type=int, default=300)
@@ -167,11 +178,11 @@ def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     results: list[dict] = []
     header = (f"{'size':>8} {'mode':<7}{'art/s':>11}{'seconds':>9}{'main MB':>9}"
-              f"{'worker MB':>11}{'index MB':>10}{'idx/raw':>10}{'skipped':>8}")
+              f"{'worker MB':>11}{'index MB':>10}{'idx/raw':>10}{'skipped':>8}{'CPU ms':>8}")
     lines: list[str] = []
     for size in sizes:
-        archive, info = corpus(size, args.seed, args.format)
-        instance = OUT / f"instance-{size}"
+        archive, info = corpus(size, args.seed, args.format, args.chars)
+        instance = OUT / (f"instance-{size}" + (f"-c{args.chars}" if args.chars else ""))
         wanted = [m for m in args.modes.split(",") if m in MODES]
         if "plain" in wanted:
             shutil.rmtree(instance, ignore_errors=True)

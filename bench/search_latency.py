@@ -344,7 +344,7 @@ def measure_latency(index: Path, queries: int = 300) -> dict:
 
 def http_latency(index: Path, queries: int = 300) -> dict:
     """Latency (ms) of the scale mix over real HTTP, one request at a time, against
-    ``muragat-web`` (waitress, as in production) serving ``index`` on loopback, with a fresh
+    ``muragat-web`` (one gunicorn worker of 8 threads) serving ``index`` on loopback, with a fresh
     keep-alive connection; first (cold) and second round."""
     import http.client
 
@@ -356,7 +356,7 @@ def http_latency(index: Path, queries: int = 300) -> dict:
     mix = scale_queries(Searcher(index), queries)
     port = free_port()
     OUT.mkdir(parents=True, exist_ok=True)
-    proc = start_server(index, port, 8, OUT / "http-latency.log")
+    proc = start_server(index, port, 1, 8, OUT / "http-latency.log")
     result: dict = {"queries": len(mix)}
     try:
         conn = http.client.HTTPConnection(HOST, port, timeout=60)

@@ -59,8 +59,10 @@ class SegmentWriting:
                 self._builder = SegmentBuilder(
                     self.ix.storage, self.ix.indexname, self.ix.schema, MuragatCodec()
                 )
-            analysed = {name: index_occurrences(doc[name]) for name in self.fields if name in doc}
-            self._builder.add(doc, analysed)
+            starts: list[int] = []  # the body's words' first characters, for its sentence map
+            analysed = {name: index_occurrences(doc[name], starts if name == "body" else None)
+                        for name in self.fields if name in doc}
+            self._builder.add(doc, analysed, starts if "body" in analysed else None)
             if self.sketching and (found := shingle_article(
                     article.id, article.text, article.date, article.title)) is not None:
                 self._shingled.append(found)

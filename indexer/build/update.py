@@ -35,7 +35,7 @@ from indexer.store import generations
 from indexer.store.codec import MuragatCodec
 from indexer.store.entity_book import NAMES, book_file, read_segment_names
 from indexer.store.facets_file import read_facets
-from indexer.store.posting_arrays import side_files
+from indexer.store.posting_arrays import SIDE_SUFFIXES, side_files
 
 MAX_SEGMENTS = 8
 KEEP_LARGEST = 2  # segments never rewritten by the merge (a rebuild's, one per worker)
@@ -241,6 +241,5 @@ def _remove_side_files_of_old_segments(build: Path) -> None:
     generation = ix.latest_generation()
     wanted |= {book_file(generation), book_file(generation - 1)}
     for path in build.iterdir():
-        if path.suffix in (".parr", ".pidx", ".facets", NAMES, ".book") and (
-                path.name not in wanted):
+        if path.suffix in (*SIDE_SUFFIXES, NAMES, ".book") and path.name not in wanted:
             path.unlink(missing_ok=True)

@@ -6,8 +6,10 @@ typed (``layout``, ``spelling`` over the index's ``vocabulary``), adds other nam
 → ``tiers`` splits it into clauses (``function_words`` optional), which ``matching`` evaluates
 over a ``view`` (the index version's arrays; ``postings`` read from the segments;
 ``facet_arrays``) as masks and scores (``scoring``: BM25F; ``phrases``), and ranks full
-matches, then partial ones, ``proximity`` re-ranking the best (``windows``) → ``results`` builds
-the page's hits (``snippets``, ``occurrences``) → ``facets`` counts the result set. ``execute``
+matches, then partial ones, ``proximity`` re-ranking the best (``windows``; sentences from the
+view's sentence maps), ``ordering`` sorting what the pages up to the one asked for show →
+``results`` builds the page's hits (``snippets``, ``occurrences``) → ``facets`` counts the
+result set. ``execute``
 runs one search; ``searcher`` is the process-wide entry point that follows the live index
 (``versions``). Knows nothing of Flask.
 """

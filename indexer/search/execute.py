@@ -13,6 +13,7 @@ from indexer.search.facet_values import values_containing
 from indexer.search.facets import date_histogram, one_period, top_values
 from indexer.search.filters import date_filter, facet_filters
 from indexer.search.matching import Engine
+from indexer.search.ordering import ordered
 from indexer.search.proximity import Reranker
 from indexer.search.reprints import collapse, reprint_of, reprints_in
 from indexer.search.request import SearchRequest
@@ -47,6 +48,7 @@ class Search:
         self.counting_undated = req.dated_range() and req.undated == ""
         within = self.filters | (self.others & ~view.dated) if self.counting_undated else None
         self.budget = Budget(started + TIME_BUDGET)
+        self.need = req.page * req.size  # results in order: up to the end of the page asked
         self.engine = Engine(view, self.budget,
                              within=within if within is not None else self.filters)
 
@@ -59,15 +61,16 @@ class Search:
         if rewritten.node is None:
             docs = np.flatnonzero(self.filters)
             score = np.zeros(view.n, np.float32)
-            ranking = Ranking(by_date(view, docs, newest=req.sort != "oldest"), score,
-                              len(docs), 0, {}, [])
+            ranking = Ranking(by_date(view, docs, newest=req.sort != "oldest",
+                                      need=self.need), score, len(docs), 0, {}, [])
             ranking.left_out = int(np.count_nonzero(undated)) if undated is not None else 0
             return rewritten, ranking
         tiers = Tiers(view, self.engine, Reranker(view, self.budget), self.filters,
-                      counted=undated)
+                      counted=undated, need=self.need)
         return rewritten, tiers.rank(
             rewritten.node, req.sort == "relevance", req.fill or req.size,
-            lambda docs, score: by_date(view, docs, req.sort != "oldest", score))
+            lambda docs, score: by_date(view, docs, req.sort != "oldest", score, self.need))
+
 
     def run(self) -> SearchResult:
         view, req = self.view, self.req
@@ -156,9 +159,10 @@ class Search:
 
 
 def by_date(view: IndexView, docs: np.ndarray, newest: bool,
-            score: np.ndarray | None = None) -> np.ndarray:
-    """Documents by date (undated last), ties by score then docnum."""
+            score: np.ndarray | None = None, need: int | None = None) -> np.ndarray:
+    """Documents by date (undated last), ties by score then docnum; only the first ``need``
+    in order (``ordering.ordered``), all when None."""
     dates = view.dates[docs].astype(np.int64)
     key = np.where(dates == NO_DATE, 1 << 40, -dates if newest else dates)
     second = -score[docs] if score is not None else np.zeros(len(docs))
-    return docs[np.lexsort((second, key))]
+    return ordered(docs, key, second, need, view.reprints.group)

@@ -62,6 +62,23 @@ class Postings:
         self._decoded[docnum] = occ
         return occ
 
+    def positions_of(self, docnum: int) -> list[int]:
+        """The term's positions in one document (no character offsets): from the postings
+        arrays where there are, else decoded from the values (and kept)."""
+        i = self.index_of(docnum)
+        if i < 0:
+            return []
+        if self.position_arrays is not None:
+            if self._arrays is None:
+                self._arrays = self.position_arrays()
+            indptr, positions = self._arrays
+            at = int(self.kept[i]) if self.kept is not None else i
+            return positions[indptr[at]:indptr[at + 1]].tolist()
+        found = self._positions.get(docnum)
+        if found is None:
+            found = self._positions[docnum] = decode_positions(self.values[i])
+        return found
+
     def positions_in(self, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Every occurrence in the documents of ``mask``: (docnum, position) arrays in docnum,
         position order. From the postings arrays where there are, else decoded from the values

@@ -9,12 +9,15 @@ the body's sentences that hold every required word, 1 / C(n, k) (n: the sentence
 or more letters, k: the query's words; a short sentence holding them all is a tighter match),
 times 1 + PASSAGE_EXACT × the share of the words in the form typed, divided by the body's number
 of sentences. Tuned on the known-item benchmark (bench/known_item.py, seeds 1–5).
+
+The sentences come from the index's sentence maps (``IndexView.sentence_map``: word positions,
+one ``pread`` an article); an index without them is checked on its stored text with the
+character offsets of the postings (the same sentences, ``indexer.text.sentences``).
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable
 from functools import lru_cache
 
@@ -22,10 +25,11 @@ import numpy as np
 
 from indexer.search import windows as window_weights
 from indexer.search.budget import Budget
-from indexer.search.occurrences import starts, window_chars
+from indexer.search.occurrences import starts, term_positions, window_chars
 from indexer.search.view import IndexView
-from indexer.search.windows import Window
+from indexer.search.windows import Window, window_arrays
 from indexer.search.words import WordTerms, unique
+from indexer.text.sentences import SENTENCE_BREAK, sentence_cuts
 
 PROX_WEIGHT = 10.0
 SENTENCE_WEIGHT = 4.0
@@ -36,8 +40,6 @@ PASSAGE_WEIGHT = 1.0
 PASSAGE_SCALE = 1e-4
 PASSAGE_EXACT = 3.0
 PASSAGE_CHECK = 30
-_SENTENCE_BREAK = re.compile(r"[.!?…]+[\"»)]*\s+(?=[A-ZА-ЯЁ«\"0-9—–-])|\n")
-_LONG_WORD = re.compile(r"\w{4,}")
 
 Text = Callable[[int], str]
 
@@ -80,16 +82,26 @@ class Reranker:
         best = np.argsort(-final[top], kind="stable")[:SENTENCE_CHECK]
         for row in best.tolist():
             w = found[row]
-            if not w.span:
-                continue
-            docnum = int(top[row])
-            start, end = window_chars(self.view, required, docnum, w.lo, w.hi)
-            if not _SENTENCE_BREAK.search(text(docnum), start, end):
+            if w.span and self._one_sentence(int(top[row]), w, required, text):
+                docnum = int(top[row])
                 final[docnum] += score[docnum] * PROX_WEIGHT * SENTENCE_WEIGHT * w.closeness
 
+    def _one_sentence(self, docnum: int, w: Window, required: list[WordTerms], text: Text
+                      ) -> bool:
+        """Whether the window lies inside one sentence: no sentence starts in (lo, hi]."""
+        if self.view.sentence_maps is not None:
+            cuts = self.view.sentence_map(docnum)[0]
+            return bool(np.searchsorted(cuts, w.lo, side="right")
+                        == np.searchsorted(cuts, w.hi, side="right"))
+        start, end = window_chars(self.view, required, docnum, w.lo, w.hi)
+        return not SENTENCE_BREAK.search(text(docnum), start, end)
+
     def _sentence_ids(self, cuts: np.ndarray, docnum: int, terms: tuple[str, ...]) -> set[int]:
-        return set(np.searchsorted(cuts, starts(self.view, terms, docnum),
-                                   side="right").tolist())
+        """The sentences (1-based) holding the terms: ``cuts`` in word positions with
+        sentence maps, else in characters."""
+        where = (term_positions(self.view, "body", terms, docnum)
+                 if self.view.sentence_maps is not None else starts(self.view, terms, docnum))
+        return set(np.searchsorted(cuts, where, side="right").tolist())
 
     def _passages(self, final: np.ndarray, docs: np.ndarray, required: list[WordTerms],
                   text: Text) -> None:
@@ -102,7 +114,11 @@ class Reranker:
         for docnum in best.tolist():
             if self.budget.late("fewer results were ranked by sentence"):
                 break
-            cuts, sizes = sentences(text(docnum))
+            if self.view.sentence_maps is not None:
+                cuts, _, counts = self.view.sentence_map(docnum)
+                sizes = np.maximum(counts, 1)
+            else:
+                cuts, sizes = sentences(text(docnum))
             common: set[int] | None = None
             exact: list[set[int]] = []
             for wt in words:
@@ -118,42 +134,41 @@ class Reranker:
     def windows(self, required: list[WordTerms], docs: np.ndarray) -> list[Window]:
         """For each doc, the smallest windows of body text holding the required words, from
         the words' positions (read for all docs at once; from the postings arrays where the
-        terms have them)."""
+        terms have them), computed for all docs at once (``window_arrays``)."""
         words = unique(required)
         k = len(words)
         candidates = np.zeros(self.view.n, bool)
         candidates[docs] = True
-        found = [self._doc_positions(wt.terms, candidates, docs) for wt in words]
-        typed = ([self._doc_positions((wt.word,), candidates, docs) for wt in words]
+        keys = [self._keys(wt.terms, candidates) for wt in words]
+        typed = ([self._keys((wt.word,), candidates) for wt in words]
                  if window_weights.EXACT_WINDOW_WEIGHT else [])
-        out: list[Window] = []
-        for row in range(len(docs)):
-            if row % 50 == 49 and self.budget.late("fewer results were ranked by proximity"):
-                break
-            w = Window.of([positions[row] for positions in found], k)
-            if w.span and typed:
-                w.exact = sum(any(w.lo <= p <= w.hi for p in t[row]) for t in typed) / k
+        found, span, ordered, lo, hi = window_arrays(keys, docs)
+        exact = np.zeros(len(docs))
+        base = docs.astype(np.int64) << 32
+        for t in typed:  # the words inside the window in the form typed
+            exact += (np.searchsorted(t, base | lo, side="left")
+                      < np.searchsorted(t, base | hi, side="right"))
+        out = []
+        for row, (f, s, o, a, b) in enumerate(zip(found.tolist(), span.tolist(),
+                                                 ordered.tolist(), lo.tolist(), hi.tolist(),
+                                                 strict=True)):
+            w = Window(k, f, s, o, a, b)
+            if s and typed:
+                w.exact = float(exact[row]) / k
             out.append(w)
         return out
 
-    def _doc_positions(self, terms: tuple[str, ...], mask: np.ndarray, docs: np.ndarray
-                       ) -> list[list[int]]:
-        """For each of ``docs`` (all in ``mask``), the sorted body positions of the terms."""
+    def _keys(self, terms: tuple[str, ...], mask: np.ndarray) -> np.ndarray:
+        """Sorted unique keys docnum << 32 | position of the terms' body occurrences in
+        ``mask``."""
         keys = [(d << 32) | p for d, p in
                 (self.view.postings("body", term).positions_in(mask) for term in terms)]
-        found = np.unique(np.concatenate(keys)) if keys else np.zeros(0, np.int64)
-        at = found >> 32
-        positions = (found & 0xFFFFFFFF).tolist()
-        lo = np.searchsorted(at, docs).tolist()
-        hi = np.searchsorted(at, docs, side="right").tolist()
-        return [positions[a:b] for a, b in zip(lo, hi, strict=True)]
+        return np.unique(np.concatenate(keys)) if keys else np.zeros(0, np.int64)
 
 
 @lru_cache(maxsize=4000)
 def sentences(text: str) -> tuple[np.ndarray, np.ndarray]:
     """The start offsets of the text's sentences and how many words of four or more letters
     each holds (at least 1)."""
-    cuts = np.array([0] + [m.end() for m in _SENTENCE_BREAK.finditer(text)], np.int64)
-    words = np.array([m.start() for m in _LONG_WORD.finditer(text)], np.int64)
-    counts = np.diff(np.searchsorted(words, np.append(cuts, len(text) + 1)))
+    cuts, counts = sentence_cuts(text)
     return cuts, np.maximum(counts, 1)

@@ -129,7 +129,7 @@ class Searcher:
     def latest(self, limit: int = 10) -> list[Hit]:
         view = self._current()
         with reading(view):
-            order = by_date(view, np.flatnonzero(view.alive), newest=True)[:limit]
+            order = by_date(view, np.flatnonzero(view.alive), newest=True, need=limit)[:limit]
             return [build_hit(view, int(d), 0.0, []) for d in order]
 
     def indexed_at(self, ids: list[str]) -> dict[str, str]:

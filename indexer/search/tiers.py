@@ -27,6 +27,7 @@ import numpy as np
 from indexer.search.expansion import Alternatives
 from indexer.search.function_words import is_function_word
 from indexer.search.matching import Engine, highlight_words
+from indexer.search.ordering import ordered
 from indexer.search.proximity import Reranker
 from indexer.search.query import And, Node, Or, Text
 from indexer.search.view import IndexView
@@ -102,11 +103,14 @@ def _combined(node: Alternatives) -> WordTerms:
 class Tiers:
     """Ranks a query's results over one view: ``engine`` evaluates, ``reranker`` re-ranks;
     ``within``: the request's filters; ``counted``: articles outside them whose full matches
-    are only counted (the undated ones a date range leaves out)."""
+    are only counted (the undated ones a date range leaves out); ``need``: how many full
+    matches must be in order (all when None)."""
 
     def __init__(self, view: IndexView, engine: Engine, reranker: Reranker,
-                 within: np.ndarray, counted: np.ndarray | None = None) -> None:
+                 within: np.ndarray, counted: np.ndarray | None = None,
+                 need: int | None = None) -> None:
         self.view = view
+        self.need = need
         self.engine = engine
         self.reranker = reranker
         self.within = within
@@ -135,7 +139,8 @@ class Tiers:
         if by_relevance:
             optional = [i for i, k in enumerate(kinds) if k == "optional"]
             score = self._rerank_full(docs, score, clauses, words, optional, masks)
-            order = docs[np.lexsort((-self.view.dates[docs], -score[docs]))]
+            order = ordered(docs, -score[docs], -self.view.dates[docs], self.need,
+                            self.view.reprints.group)
         else:
             order = by_date(docs, score)
         missing: dict[int, list[str]] = {}

@@ -3,7 +3,8 @@
 An ``IndexView`` pins one build folder at one Whoosh generation. It reads, once, what every
 query needs in bulk: dates, sources and entities as numpy arrays over the global document
 numbers, field lengths for BM25, and an id → docnum map. Term postings are read straight from
-the segment files (``postings``) and cached.
+the segment files (``postings``) and cached, and so are the bodies' sentence maps where every
+segment has them (``sentence_map``; else ``sentence_maps`` is None).
 
 No lock is held for a search. The arrays are read once and never written, so threads share
 them; Whoosh's readers seek and read on shared file handles, so each thread reads through its
@@ -32,6 +33,7 @@ from indexer.store.facets_file import read_facets
 from indexer.store.generations import BUILD_INFO
 from indexer.store.posting_arrays import SegmentArrays
 from indexer.store.schema import TEXT_FIELDS
+from indexer.store.sentence_maps import IndexSentenceMaps, SentenceMap
 
 # Postings kept decoded in memory per view (a posting is ~ a docnum, a weight and a few bytes).
 CACHE_POSTINGS = 4_000_000
@@ -55,6 +57,7 @@ class IndexView:
         self.leaves = self.local_leaves()  # the opening thread's: for reads while opening
         self.arrays = [SegmentArrays.open(build, leaf.segment().segid)
                        for leaf, _ in self.leaves]
+        self.sentence_maps = IndexSentenceMaps.open(build, self.leaves, CACHE_STORED)
         self.n = self.reader.doc_count_all()
         self.alive = np.ones(self.n, bool)
         for leaf, base in self.leaves:
@@ -97,6 +100,8 @@ class IndexView:
             for arrays in self.arrays:
                 if arrays is not None:
                     arrays.close()
+            if self.sentence_maps is not None:
+                self.sentence_maps.close()
 
     # Bulk arrays, read once per view
 
@@ -171,6 +176,13 @@ class IndexView:
             if len(self._stored) > CACHE_STORED:
                 self._stored.popitem(last=False)
         return fields
+
+    def sentence_map(self, docnum: int) -> SentenceMap:
+        """(first word position, first character, long-word count) of each sentence of the
+        body (``indexer.store.sentence_maps``; only when ``sentence_maps`` is not None), read
+        with one ``pread`` and kept for the most recently read documents."""
+        assert self.sentence_maps is not None
+        return self.sentence_maps.get(docnum)
 
     def doc_frequency(self, fieldname: str, term: str) -> int:
         return self.thread_searcher().reader().doc_frequency(fieldname, term)

@@ -1,10 +1,13 @@
 """How close the query words stand in a document: the smallest window of positions holding
-one of each word, and the smallest holding them in query order."""
+one of each word, and the smallest holding them in query order; for one document
+(``Window.of``) or for all candidates at once with numpy (``window_arrays``, the same windows)."""
 
 from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
+
+import numpy as np
 
 # closeness adds up: the smallest window holding all words; the smallest holding them in query
 # order (ORDER_WEIGHT); the share of words inside it in the very form typed (EXACT_WINDOW_WEIGHT).
@@ -100,3 +103,95 @@ def ordered_window(lists: list[list[int]]) -> tuple[int, int, int]:
 def min_span(lists: list[list[int]]) -> int:
     """Length of the smallest window of positions holding one element of every list."""
     return smallest_window(lists)[0]
+
+
+Keys = np.ndarray  # sorted unique int64 keys docnum << 32 | position
+_FAR = np.iinfo(np.int64).max
+
+
+def window_arrays(words: list[Keys], docs: np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``Window.of`` for many documents at once, in a few array passes instead of a Python loop
+    per document. ``words``: each query word's keys docnum << 32 | position; ``docs``: the
+    documents. Per document: the words found, the smallest window's span (0 when fewer than
+    two words are found), the smallest ordered window's span (0 when none, or not every word
+    is found) and the window's first and last position (the ordered one's when there is one),
+    as ``smallest_window`` and ``ordered_window`` find them, ties to the first."""
+    nd = len(docs)
+    row_of = np.full(int(docs.max()) + 1 if nd else 0, -1, np.int64)
+    row_of[docs] = np.arange(nd)
+    rows = [row_of[w >> 32] for w in words]
+    present = np.zeros((len(words), nd), bool)
+    for j, r in enumerate(rows):
+        present[j, r] = True
+    found = present.sum(axis=0)
+    span, lo, hi = _smallest(words, rows, present, found, nd)
+    ordered = np.zeros(nd, np.int64)
+    if len(words) >= 2 and len(words[0]):
+        _ordered(words, row_of, found, ordered, lo, hi)
+    return found, span, ordered, lo, hi
+
+
+def _smallest(words: list[Keys], rows: list[np.ndarray], present: np.ndarray,
+              found: np.ndarray, nd: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every occurrence by (document, position, word) as a window's right end: its left end is
+    the earliest of each found word's latest occurrence up to it; the narrowest per document,
+    the first of equals."""
+    span, lo, hi = np.zeros(nd, np.int64), np.zeros(nd, np.int64), np.zeros(nd, np.int64)
+    row = np.concatenate(rows)
+    pos = np.concatenate([w & 0xFFFFFFFF for w in words])
+    word = np.concatenate([np.full(len(w), j) for j, w in enumerate(words)])
+    order = np.lexsort((word, pos, row))
+    row, pos, word = row[order], pos[order], word[order]
+    m = len(row)
+    if not m:
+        return span, lo, hi
+    idx = np.arange(m)
+    first_of_row = np.zeros(nd, np.int64)
+    starts = np.flatnonzero(np.r_[True, row[1:] != row[:-1]])
+    first_of_row[row[starts]] = starts
+    doc_start = first_of_row[row]
+    start = np.full(m, _FAR)
+    valid = np.ones(m, bool)
+    for j in range(len(words)):
+        last = np.maximum.accumulate(np.where(word == j, idx, -1))
+        has = last >= doc_start
+        need = present[j, row]
+        valid &= has | ~need
+        start = np.where(need & has, np.minimum(start, pos[np.maximum(last, 0)]), start)
+    ok = valid & (found[row] >= 2)
+    width = np.where(ok, pos - start + 1, _FAR)
+    pick = np.lexsort((idx, width, row))
+    firsts = pick[np.r_[True, row[pick][1:] != row[pick][:-1]]]
+    good = firsts[ok[firsts]]
+    span[row[good]] = width[good]
+    lo[row[good]] = start[good]
+    hi[row[good]] = pos[good]
+    return span, lo, hi
+
+
+def _ordered(words: list[Keys], row_of: np.ndarray, found: np.ndarray, ordered: np.ndarray,
+             lo: np.ndarray, hi: np.ndarray) -> None:
+    """From each occurrence of the first word, each next word's first occurrence after the
+    previous one, in the same document; the narrowest per document, the first of equals."""
+    first = words[0]
+    r0 = row_of[first >> 32]
+    every = found[r0] == len(words)
+    first, r0 = first[every], r0[every]
+    cur = first.copy()
+    ok = np.ones(len(first), bool)
+    for w in words[1:]:
+        i = np.searchsorted(w, cur, side="right")
+        ok &= i < len(w)
+        nxt = w[np.minimum(i, len(w) - 1)] if len(w) else cur
+        ok &= (nxt >> 32) == (first >> 32)
+        cur = np.where(ok, nxt, cur)
+    if not ok.any():
+        return
+    length = np.where(ok, cur - first + 1, _FAR)
+    pick = np.lexsort((np.arange(len(first)), length, r0))
+    firsts = pick[np.r_[True, r0[pick][1:] != r0[pick][:-1]]]
+    good = firsts[ok[firsts]]
+    ordered[r0[good]] = length[good]
+    lo[r0[good]] = first[good] & 0xFFFFFFFF
+    hi[r0[good]] = cur[good] & 0xFFFFFFFF

@@ -105,8 +105,11 @@ class SegmentArrays:
         os.close(self.fd)
 
 
+# The suffixes of the files we keep beside a Whoosh segment: the postings arrays, the facets
+# file (``facets_file.FACETS``) and the sentence maps (``sentence_maps``).
+SIDE_SUFFIXES = (DATA, INDEX, ".facets", ".smap", ".smapx")
+
+
 def side_files(segid: str) -> tuple[str, ...]:
     """The names of the files we keep beside a Whoosh segment."""
-    from indexer.store.facets_file import FACETS
-
-    return tuple(segid + ext for ext in (DATA, INDEX, FACETS))
+    return tuple(segid + ext for ext in SIDE_SUFFIXES)

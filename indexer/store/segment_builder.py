@@ -4,9 +4,9 @@ Whoosh's ``SegmentWriter`` puts every posting through a sorting pool and then th
 ``add_postings`` one at a time; here a document's postings go straight into per-term lists
 (documents arrive in docnum order, so the lists need no sorting), and each term's lists are
 written out in whole blocks. The files are the same W3 segment files, block by block, plus the
-postings arrays and the facets file beside them. Whenever the caller says, the postings held
-are spilled to a sorted run on disk (``runs``), which bounds the memory; ``finish`` joins the
-runs term by term into the one segment.
+postings arrays, the facets file and the sentence maps beside them. Whenever the caller says,
+the postings held are spilled to a sorted run on disk (``runs``), which bounds the memory;
+``finish`` joins the runs term by term into the one segment.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from indexer.store.codec import LENGTH_OF_BYTE, MuragatCodec
 from indexer.store.facets_file import write_facets
 from indexer.store.posting_arrays import PostingArrays
 from indexer.store.runs import Record, read_run, write_run
+from indexer.store.sentence_maps import SentenceMapWriter
 from indexer.text.analyzer import Occurrences
 
 _INFO = W3TermInfo._struct
@@ -43,15 +44,18 @@ class SegmentBuilder:
         self.codec = codec
         self.segment = codec.new_segment(storage, indexname)
         self._perdoc = codec.per_document_writer(storage, self.segment)
+        self._sentences = SentenceMapWriter(storage.folder, self.segment.segid)
         self._terms: dict[str, dict[str, TermPostings]] = {}
         self._lengths: dict[str, array] = {}
         self._runs: list[str] = []
         self.docs = 0
         self.postings = 0  # postings held in memory (since the last spill)
 
-    def add(self, fields: dict, analysed: dict[str, Occurrences]) -> None:
+    def add(self, fields: dict, analysed: dict[str, Occurrences],
+            body_starts: list[int] | None = None) -> None:
         """Add a document: ``fields`` as for ``IndexWriter.add_document``, with the occurrences
-        of the text fields that are keys of ``analysed``."""
+        of the text fields that are keys of ``analysed`` (``body_starts``: the first character
+        of the body's word at each position, when the analysis gave them)."""
         docnum = self.docs
         perdoc = self._perdoc
         perdoc.start_doc(docnum)
@@ -68,6 +72,7 @@ class SegmentBuilder:
             if field.column_type:
                 perdoc.add_column_value(name, field.column_type, field.to_column_value(value))
         perdoc.finish_doc()
+        self._sentences.add(fields.get("body") or "", body_starts)
         self.docs += 1
 
     def _add_text(self, name: str, field, docnum: int, occurrences: Occurrences) -> int:
@@ -126,6 +131,7 @@ class SegmentBuilder:
         """Write the postings (joining any spilled runs) and close the segment; returns
         Whoosh's segment object."""
         self._perdoc.close()
+        self._sentences.close()
         writer = self.codec.field_writer(self.storage, self.segment)
         arrays = PostingArrays(self.storage.folder, self.segment.segid)
         facets: dict[str, tuple[list[str], array, list[bytes]]] = {}

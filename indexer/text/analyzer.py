@@ -54,24 +54,34 @@ def _terms_of(word: str) -> tuple[str, ...]:
     return (text, *marked(text, lemmas(text)))
 
 
+def word_terms(word: str) -> tuple[str, ...]:
+    """The terms one word as written (or one part of a compound) is indexed under."""
+    return _terms_of(word)
+
+
 Occurrences = dict[str, list[tuple[int, int, int]]]
 
 
-def index_occurrences(text: str) -> Occurrences:
+def index_occurrences(text: str, starts: list[int] | None = None) -> Occurrences:
     """Each term of ``text`` with its (position, startchar, endchar) list, in order: what
     ``lemma_analyzer()`` yields with positions and chars, grouped by term as Whoosh's
-    ``Characters`` format groups them, in one loop instead of a chain of generators."""
+    ``Characters`` format groups them, in one loop instead of a chain of generators.
+    ``starts``, when given, gets the first character of the word at each position."""
     seen: Occurrences = defaultdict(list)
     pos = 0
     for match in WORD_RE.finditer(text):
         word = match.group()
         start, end = match.span()
+        if starts is not None:
+            starts.append(start)
         occurrence = (pos, start, end)
         for term in _terms_of(word):
             seen[term].append(occurrence)
         if is_compound(word):
             parts = compound_parts(word, start)
             for i, part, offset in parts:
+                if i and starts is not None:
+                    starts.append(offset)
                 occurrence = (pos + i, offset, offset + len(part))
                 for term in _terms_of(part):
                     seen[term].append(occurrence)

@@ -67,6 +67,9 @@ def server(tmp_path: Path) -> Iterator[tuple[subprocess.Popen, int, Path]]:
             except OSError:
                 assert proc.poll() is None and time.monotonic() < deadline, "did not start"
                 time.sleep(0.2)
+        # One worker may answer before the master has forked the other.
+        while len(children(proc.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
         yield proc, port, index
     finally:
         if proc.poll() is None:

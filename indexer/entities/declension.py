@@ -17,6 +17,7 @@ dictionary, the sentence and the article say, and choose.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -191,3 +192,23 @@ def name_readings(low: str) -> tuple[Reading, ...]:
         return tuple(out)
     return tuple(_masculine(low) + _first_declension(low) + _third_declension(low)
                  + _indeclinable(low))
+
+
+def join_parts(words: list[str], seps: list[str], options: list[dict], key: Hashable,
+               left: Callable[[int], float]) -> tuple[str, float, bool]:
+    """A hyphenated name read part by part under one ``key`` (a case, or a case and gender):
+    each part's likeliest form under it, or the part as written, weighing ``left(i)``. Returns
+    the name, its mean weight, and whether any part was read."""
+    chosen, total, read = [], 0.0, False
+    for i, (w, by_key) in enumerate(zip(words, options, strict=True)):
+        forms = by_key.get(key)
+        if forms:
+            best = max(forms, key=forms.__getitem__)
+            chosen.append(best)
+            total += forms[best]
+            read = True
+        else:
+            chosen.append(w)
+            total += left(i)
+    name = chosen[0] + "".join(s + c for s, c in zip(seps, chosen[1:], strict=True))
+    return name, total / len(words), read

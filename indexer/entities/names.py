@@ -18,7 +18,7 @@ from collections.abc import Container
 from functools import lru_cache
 
 from indexer.entities.context import Evidence, left_evidence
-from indexer.entities.declension import CASES, SKIY_FORMS, name_readings
+from indexer.entities.declension import CASES, SKIY_FORMS, join_parts, name_readings
 from indexer.entities.persons import Alternative, choose
 from indexer.entities.word_facts import dictionary_parses, facts
 from indexer.entities.words import WORD_RE, is_cap, recase, squash, untouchable
@@ -157,18 +157,8 @@ def word_readings(low: str, adjective: bool) -> Readings:
     ]
     out: Readings = {}
     for key in sorted({k for r in part_readings for k in r}):
-        chosen, total = [], 0.0
-        for w, r in zip(words, part_readings, strict=True):
-            options = r.get(key)
-            if options:
-                best = max(options, key=options.__getitem__)
-                chosen.append(best)
-                total += options[best]
-            else:
-                chosen.append(w)
-                total += 0.5
-        name = chosen[0] + "".join(s + c for s, c in zip(seps, chosen[1:], strict=True))
-        _add(out, key, name, total / len(words))
+        name, weight, _ = join_parts(words, seps, part_readings, key, lambda _i: 0.5)
+        _add(out, key, name, weight)
     return out
 
 

@@ -21,7 +21,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from indexer.entities.context import Evidence, evidence
-from indexer.entities.declension import CASES, Reading, name_readings
+from indexer.entities.declension import CASES, Reading, join_parts, name_readings
 from indexer.entities.word_facts import dictionary_parses
 from indexer.entities.words import WORD_RE, recase, squash, untouchable
 from indexer.text.morphology import inflect
@@ -103,21 +103,11 @@ def word_readings(low: str) -> WordReadings:
     readings = [word_readings(w) for w in words]
     out: WordReadings = {}
     for hyp in sorted({h for r in readings for h in r}):
-        chosen, total, read = [], 0.0, False
-        for w, r in zip(words, readings, strict=True):
-            options = r.get(hyp)
-            if options:
-                best = max(options, key=options.__getitem__)
-                chosen.append(best)
-                total += options[best]
-                read = True
-            else:  # a part left as written: Жан-Жака, Лопесом-Алегрия
-                chosen.append(w)
-                total += nominative_weight(r)
-        if not read:
-            continue
-        name = chosen[0] + "".join(s + c for s, c in zip(seps, chosen[1:], strict=True))
-        out[hyp] = {name: total / len(words)}
+        # A part left as written (Жан-Жака, Лопесом-Алегрия) weighs its best nominative.
+        name, weight, read = join_parts(words, seps, readings, hyp,
+                                        lambda i: nominative_weight(readings[i]))
+        if read:
+            out[hyp] = {name: weight}
     return out
 
 

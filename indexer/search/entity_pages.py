@@ -17,8 +17,8 @@ import numpy as np
 
 from indexer.catalog import ENTITY_KINDS, FacetKind
 from indexer.search.days import to_iso
-from indexer.search.execute import by_date
 from indexer.search.facets import top_values
+from indexer.search.ordering import by_date
 from indexer.search.results import Hit, build_hit
 from indexer.search.value_names import value_words
 from indexer.search.view import IndexView

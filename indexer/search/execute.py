@@ -8,12 +8,12 @@ import numpy as np
 
 from indexer.catalog import FACET_KINDS
 from indexer.search.budget import Budget
-from indexer.search.days import NO_DATE
+from indexer.search.entity_pages import with_posts
 from indexer.search.facet_values import values_containing
 from indexer.search.facets import date_histogram, one_period, top_values
 from indexer.search.filters import date_filter, facet_filters
 from indexer.search.matching import Engine
-from indexer.search.ordering import ordered
+from indexer.search.ordering import by_date
 from indexer.search.proximity import Reranker
 from indexer.search.reprints import collapse, reprint_of, reprints_in
 from indexer.search.request import SearchRequest
@@ -138,8 +138,6 @@ class Search:
             counts = facet.counts(mask)
             facets[kind.name] = top_values(facet, mask, req.facet_size, counts)
             if kind.entity == "PER":
-                from indexer.search.entity_pages import with_posts
-
                 with_posts(view, kind.field, facets[kind.name])
             totals[kind.name] = int(np.count_nonzero(counts))
         return granularity, facets, totals
@@ -156,13 +154,3 @@ class Search:
         if contains:
             counts = counts * values_containing(facet, contains)
         return top_values(facet, self.view.alive, limit, counts), int(np.count_nonzero(counts))
-
-
-def by_date(view: IndexView, docs: np.ndarray, newest: bool,
-            score: np.ndarray | None = None, need: int | None = None) -> np.ndarray:
-    """Documents by date (undated last), ties by score then docnum; only the first ``need``
-    in order (``ordering.ordered``), all when None."""
-    dates = view.dates[docs].astype(np.int64)
-    key = np.where(dates == NO_DATE, 1 << 40, -dates if newest else dates)
-    second = -score[docs] if score is not None else np.zeros(len(docs))
-    return ordered(docs, key, second, need, view.reprints.group)

@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from indexer.search.days import NO_DATE
+from indexer.search.view import IndexView
+
 NEED_MAX_ROUNDS = 4
 
 
@@ -35,3 +38,13 @@ def ordered(docs: np.ndarray, key: np.ndarray, second: np.ndarray, need: int | N
             return np.concatenate([docs[first], docs[~head]])
         need *= 2
     return docs[np.lexsort((second, key))]
+
+
+def by_date(view: IndexView, docs: np.ndarray, newest: bool,
+            score: np.ndarray | None = None, need: int | None = None) -> np.ndarray:
+    """Documents by date (undated last), ties by score then docnum; only the first ``need``
+    in order (``ordering.ordered``), all when None."""
+    dates = view.dates[docs].astype(np.int64)
+    key = np.where(dates == NO_DATE, 1 << 40, -dates if newest else dates)
+    second = -score[docs] if score is not None else np.zeros(len(docs))
+    return ordered(docs, key, second, need, view.reprints.group)

@@ -19,10 +19,11 @@ from indexer.search.entity_pages import (
     entity_page,
     find_value,
 )
-from indexer.search.execute import Search, by_date
+from indexer.search.execute import Search
 from indexer.search.facets import top_values
 from indexer.search.matching import highlight_words
 from indexer.search.occurrences import spans
+from indexer.search.ordering import by_date
 from indexer.search.reprints import reprint_ref
 from indexer.search.request import SearchRequest
 from indexer.search.results import Hit, SearchResult, build_hit

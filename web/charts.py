@@ -19,6 +19,9 @@ from web import format as fmt
 HEIGHT = 60  # viewBox units; the SVG is as tall as the stylesheet says
 STEP = 20  # viewBox units per bar; the SVG is stretched to the page's width
 LABELS = 8  # at most this many labels in a row (each needs room on a phone)
+# Characters of an axis label that fit under one column on a 390 px phone (12 columns or more
+# at 0.75rem): «2010» needs two columns, «2010–19» three, «мар» one.
+COLUMN_CHARS = 3
 COLUMNS = 12  # at least this many columns: two bins do not become two half-page bars
 
 
@@ -109,11 +112,14 @@ def _short(b: dict, granularity: str | None) -> str:
 
 
 def _axis(bins: list[dict], granularity: str | None) -> tuple[list[str], list[str]]:
-    """Axis labels (every k-th bar, so that at most ``LABELS`` show) and, for months and days,
+    """Axis labels (every k-th bar, so that at most ``LABELS`` show and none is wider than the
+    columns it has on a phone) and, for months and days,
     a second row naming the year (or month) where the chart starts and where a new one
     begins."""
-    every = max(1, math.ceil(len(bins) / LABELS))
-    ticks = [_short(b, granularity) if i % every == 0 else "" for i, b in enumerate(bins)]
+    shorts = [_short(b, granularity) for b in bins]
+    widest = max((len(t) for t in shorts), default=1)
+    every = max(1, math.ceil(len(bins) / LABELS), math.ceil(widest / COLUMN_CHARS))
+    ticks = [t if i % every == 0 else "" for i, t in enumerate(shorts)]
     spans = [""] * len(bins)
     if granularity in ("month", "day"):
         for i, b in enumerate(bins):

@@ -121,6 +121,8 @@ def test_chart_bars_labels_and_links() -> None:
     assert [b.count for b in years.bars] == [3, 0, 0, 1]
     # Four bins take four of at least twelve columns: not four quarter-page bars.
     assert years.width == 12 * 20 and len(years.ticks) == 12 and years.ticks[4:] == [""] * 8
+    # A year's four digits need two columns on a phone: every other year is labelled.
+    assert years.ticks[:4] == ["2010", "", "2012", ""]
 
 
 # --- form actions --------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from indexer.records import Article, ReadReport
 from indexer.store import generations
 from indexer.store.codec import MuragatCodec
 from indexer.store.schema import build_schema
+from indexer.store.vocabulary_file import write_segments_vocabulary
 
 
 def rebuild(
@@ -65,6 +66,7 @@ def rebuild(
             writer = ix.writer(codec=MuragatCodec())
             if entities:
                 write_generation_book(str(partial), segments, writer.generation)
+            write_segments_vocabulary(ix.storage, ix.schema, segments, writer.generation)
             writer.commit(mergetype=lambda _writer, existing: existing + segments)
             for problem in read.problems:
                 report.note(problem)

@@ -36,6 +36,9 @@ from indexer.store.codec import MuragatCodec
 from indexer.store.entity_book import NAMES, book_file, read_segment_names
 from indexer.store.facets_file import read_facets
 from indexer.store.posting_arrays import SIDE_SUFFIXES, side_files
+from indexer.store.vocabulary_file import PREFIX as VOCABULARY
+from indexer.store.vocabulary_file import file_name as vocabulary_file
+from indexer.store.vocabulary_file import write_segments_vocabulary
 
 MAX_SEGMENTS = 8
 KEEP_LARGEST = 2  # segments never rewritten by the merge (a rebuild's, one per worker)
@@ -170,6 +173,7 @@ def _write(ix, changed: list[Article], gone: list[str], workers: int, cache: Pat
         report.reprint_groups = write_reprints(
             Path(ix.storage.folder), _all_sketches(ix, dropped, sketches))
         write_generation_book(ix.storage.folder, final, writer.generation)
+        write_segments_vocabulary(ix.storage, ix.schema, final, writer.generation)
         writer.commit(mergetype=lambda _writer, _existing: final)
     except BaseException:
         writer.cancel()
@@ -233,13 +237,15 @@ def _rewrite(ix, segments: list) -> list:
 
 def _remove_side_files_of_old_segments(build: Path) -> None:
     """Whoosh removes the files of the segments a commit dropped; ours beside them go here,
-    and the entity books of generations before the previous one (a reader of the previous
-    generation may still be opening it)."""
+    and the entity books and vocabularies of generations before the previous one (a reader of
+    the previous generation may still be opening it)."""
     ix = FileStorage(str(build), supports_mmap=False).open_index()
     wanted = {name for segment in ix._segments() for name in side_files(segment.segid)}
     wanted |= {segment.segid + NAMES for segment in ix._segments()}
     generation = ix.latest_generation()
     wanted |= {book_file(generation), book_file(generation - 1)}
+    wanted |= {vocabulary_file(generation), vocabulary_file(generation - 1)}
     for path in build.iterdir():
-        if path.suffix in (*SIDE_SUFFIXES, NAMES, ".book") and path.name not in wanted:
+        if (path.suffix in (*SIDE_SUFFIXES, NAMES, ".book") or path.name.startswith(VOCABULARY)
+                and path.suffix == ".npz") and path.name not in wanted:
             path.unlink(missing_ok=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import gc
 from pathlib import Path
 
-from whoosh.formats import Characters
+from whoosh.formats import Positions
 
 from indexer.build.documents import document
 from indexer.build.names import NameBook, plain_values
@@ -25,8 +25,9 @@ SEGMENT_POSTINGS_WITH_ENTITIES = 900_000
 
 
 def analysed_fields(schema) -> tuple[str, ...]:
-    """The lemma-analysed text fields: those that keep positions with character offsets."""
-    return tuple(name for name, f in schema.items() if isinstance(f.format, Characters))
+    """The lemma-analysed text fields: those that keep positions (with character offsets in an
+    index built before they were dropped)."""
+    return tuple(name for name, f in schema.items() if isinstance(f.format, Positions))
 
 
 class SegmentWriting:

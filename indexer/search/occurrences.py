@@ -1,10 +1,9 @@
 """Where query words stand in one document: positions (from the postings arrays or the
-posting blocks) and character offsets (for highlighting, and the sentence checks of an index
-without sentence maps).
+posting blocks) and character offsets (for highlighting).
 
-With sentence maps (``indexer.store.sentence_maps``) the characters of a matched position are
-found by reading again only the sentences that hold a match, never from the postings' character
-offsets: the words are found as the analyser finds them, so the spans are the same.
+The index keeps positions only: the characters of a matched position are found by reading
+again only the sentences that hold a match (``indexer.store.sentence_maps``), the words found
+as the analyser finds them.
 """
 
 from __future__ import annotations
@@ -12,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from indexer.search.view import IndexView
-from indexer.search.words import WordTerms, unique
+from indexer.search.words import WordTerms
 from indexer.text.analyzer import word_terms
 from indexer.text.tokens import WORD_RE, compound_parts, is_compound
 
@@ -34,21 +33,9 @@ def positions(view: IndexView, fieldname: str, wt: WordTerms, docnum: int) -> li
 
 
 def spans(view: IndexView, fieldname: str, wts: list[WordTerms], docnum: int) -> list[Span]:
-    """(startchar, endchar) of every occurrence of the words in one document."""
-    if view.sentence_maps is not None:
-        return _spans_read_again(view, fieldname, wts, docnum)
-    found: set[Span] = set()
-    for wt in wts:
-        for term in wt.terms:
-            for _, start, end in view.postings(fieldname, term).occurrences(docnum):
-                found.add((start, end))
-    return sorted(found)
-
-
-def _spans_read_again(view: IndexView, fieldname: str, wts: list[WordTerms], docnum: int
-                      ) -> list[Span]:
-    """``spans`` from positions: the body's sentences holding a matched position (by its
-    sentence map) are read again, a title whole."""
+    """(startchar, endchar) of every occurrence of the words in one document: the body's
+    sentences holding a matched position (by its sentence map) are read again, a title
+    whole."""
     terms = {t for wt in wts for t in wt.terms}
     wanted = set(term_positions(view, fieldname, terms, docnum))
     if not wanted:
@@ -86,22 +73,3 @@ def spans_at(text: str, lo: int, hi: int, pos: int, wanted: set[int], terms: set
         pos += 1
     return out
 
-
-def starts(view: IndexView, terms: tuple[str, ...], docnum: int) -> list[int]:
-    """The start characters of the terms' occurrences in one document's body."""
-    return [st for term in terms for _, st, _ in view.postings("body", term).occurrences(docnum)]
-
-
-def window_chars(view: IndexView, required: list[WordTerms], docnum: int, lo: int, hi: int
-                 ) -> Span:
-    """The characters of the body from the start of the word at position ``lo`` to the end of
-    the word at position ``hi``."""
-    first, last = [], []
-    for wt in unique(required):
-        for term in wt.terms:
-            for pos, start, end in view.postings("body", term).occurrences(docnum):
-                if pos == lo:
-                    first.append(start)
-                if pos == hi:
-                    last.append(end)
-    return min(first), max(last)

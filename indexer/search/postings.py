@@ -2,7 +2,7 @@
 
 Docnums and weights (term frequency, times the field boost) come from the postings arrays
 where a term has them (one ``pread``), else from its posting blocks, decoded a block at a time
-with numpy. The values (positions with character offsets) are read only for the rows asked for:
+with numpy. The values (positions) are read only for the rows asked for:
 a snippet needs 10 documents' values, not a frequent term's 100,000.
 """
 
@@ -18,7 +18,7 @@ import numpy as np
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.reading import TermNotFound
 
-from indexer.store.blocks import decode_characters, decode_positions
+from indexer.store.blocks import decode_positions
 from indexer.store.posting_arrays import SegmentArrays
 
 PositionArrays = Callable[[], tuple[np.ndarray, np.ndarray]]
@@ -43,24 +43,32 @@ class Postings:
     # (row → row before deletions, or None).
     position_arrays: PositionArrays | None = None
     kept: np.ndarray | None = None
-    _decoded: dict[int, list[tuple[int, int, int]]] = field(default_factory=dict)
+    # Told the bytes of the positions when they are read (a cache counting its memory).
+    on_grow: Callable[[Postings, int], None] | None = None
     _positions: dict[int, list[int]] = field(default_factory=dict)
     _arrays: tuple[np.ndarray, np.ndarray] | None = None
+
+    @property
+    def nbytes(self) -> int:
+        """The memory of its arrays (docnums, weights, and the positions once read)."""
+        size = self.docs.nbytes + self.weights.nbytes + 64
+        if self._arrays is not None:
+            size += self._arrays[0].nbytes + self._arrays[1].nbytes
+        return size
+
+    def _position_arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """(indptr, positions) over the rows before deletions, read on first use."""
+        if self._arrays is None:
+            assert self.position_arrays is not None
+            self._arrays = self.position_arrays()
+            if self.on_grow is not None:
+                self.on_grow(self, self._arrays[0].nbytes + self._arrays[1].nbytes)
+        return self._arrays
 
     def index_of(self, docnum: int) -> int:
         """The row of ``docnum`` in this list, or -1."""
         i = int(np.searchsorted(self.docs, docnum))
         return i if i < len(self.docs) and self.docs[i] == docnum else -1
-
-    def occurrences(self, docnum: int) -> list[tuple[int, int, int]]:
-        """(position, startchar, endchar) of the term in one document."""
-        cached = self._decoded.get(docnum)
-        if cached is not None:
-            return cached
-        i = self.index_of(docnum)
-        occ = decode_characters(self.values[i]) if i >= 0 else []
-        self._decoded[docnum] = occ
-        return occ
 
     def positions_of(self, docnum: int) -> list[int]:
         """The term's positions in one document (no character offsets): from the postings
@@ -69,9 +77,7 @@ class Postings:
         if i < 0:
             return []
         if self.position_arrays is not None:
-            if self._arrays is None:
-                self._arrays = self.position_arrays()
-            indptr, positions = self._arrays
+            indptr, positions = self._position_arrays()
             at = int(self.kept[i]) if self.kept is not None else i
             return positions[indptr[at]:indptr[at + 1]].tolist()
         found = self._positions.get(docnum)
@@ -98,10 +104,7 @@ class Postings:
         return np.array(docs, np.int64), np.array(positions, np.int64)
 
     def _positions_from_arrays(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        if self._arrays is None:
-            assert self.position_arrays is not None
-            self._arrays = self.position_arrays()
-        indptr, positions = self._arrays
+        indptr, positions = self._position_arrays()
         at = self.kept[rows] if self.kept is not None else rows
         starts, counts = indptr[at], indptr[at + 1] - indptr[at]
         total = int(counts.sum())

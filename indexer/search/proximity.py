@@ -11,25 +11,21 @@ times 1 + PASSAGE_EXACT × the share of the words in the form typed, divided by 
 of sentences. Tuned on the known-item benchmark (bench/known_item.py, seeds 1–5).
 
 The sentences come from the index's sentence maps (``IndexView.sentence_map``: word positions,
-one ``pread`` an article); an index without them is checked on its stored text with the
-character offsets of the postings (the same sentences, ``indexer.text.sentences``).
+one ``pread`` an article).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from functools import lru_cache
 
 import numpy as np
 
 from indexer.search import windows as window_weights
 from indexer.search.budget import Budget
-from indexer.search.occurrences import starts, term_positions, window_chars
+from indexer.search.occurrences import term_positions
 from indexer.search.view import IndexView
 from indexer.search.windows import Window, window_arrays
 from indexer.search.words import WordTerms, unique
-from indexer.text.sentences import SENTENCE_BREAK, sentence_cuts
 
 PROX_WEIGHT = 10.0
 SENTENCE_WEIGHT = 4.0
@@ -41,8 +37,6 @@ PASSAGE_SCALE = 1e-4
 PASSAGE_EXACT = 3.0
 PASSAGE_CHECK = 30
 
-Text = Callable[[int], str]
-
 
 class Reranker:
     """Re-ranks candidates over one index version, within a request's budget."""
@@ -52,9 +46,9 @@ class Reranker:
         self.budget = budget
 
     def rerank(self, docs: np.ndarray, score: np.ndarray, required: list[WordTerms],
-               text: Text | None = None) -> np.ndarray:
-        """Scores raised by how close together the required words stand in the body;
-        ``text(docnum)`` gives the body for the sentence checks."""
+               sentences: bool = False) -> np.ndarray:
+        """Scores raised by how close together the required words stand in the body, and
+        with ``sentences`` by whether they stand in one sentence and by passages."""
         if len({w.word for w in required}) < 2 or not len(docs) or not PROX_WEIGHT:
             return score
         if self.budget.late("results were not ranked by proximity"):
@@ -67,44 +61,38 @@ class Reranker:
         boost = np.array([w.boost() for w in found], np.float32)
         final = score.copy()
         final[top] *= 1 + PROX_WEIGHT * boost
-        if text is not None and SENTENCE_WEIGHT:
-            self._sentences(final, score, top, found, required, text)
+        if sentences and SENTENCE_WEIGHT:
+            self._sentences(final, score, top, found)
         if LENGTH_PRIOR:
             length = self.view.lengths["body"] / self.view.avg_length["body"]
             final[docs] /= np.maximum(length[docs], 0.05) ** LENGTH_PRIOR
-        if text is not None and PASSAGE_WEIGHT:
-            self._passages(final, docs, required, text)
+        if sentences and PASSAGE_WEIGHT:
+            self._passages(final, docs, required)
         return final
 
     def _sentences(self, final: np.ndarray, score: np.ndarray, top: np.ndarray,
-                   found: list[Window], required: list[WordTerms], text: Text) -> None:
+                   found: list[Window]) -> None:
         """Raises the best SENTENCE_CHECK whose window lies inside one sentence."""
         best = np.argsort(-final[top], kind="stable")[:SENTENCE_CHECK]
         for row in best.tolist():
             w = found[row]
-            if w.span and self._one_sentence(int(top[row]), w, required, text):
+            if w.span and self._one_sentence(int(top[row]), w):
                 docnum = int(top[row])
                 final[docnum] += score[docnum] * PROX_WEIGHT * SENTENCE_WEIGHT * w.closeness
 
-    def _one_sentence(self, docnum: int, w: Window, required: list[WordTerms], text: Text
-                      ) -> bool:
+    def _one_sentence(self, docnum: int, w: Window) -> bool:
         """Whether the window lies inside one sentence: no sentence starts in (lo, hi]."""
-        if self.view.sentence_maps is not None:
-            cuts = self.view.sentence_map(docnum)[0]
-            return bool(np.searchsorted(cuts, w.lo, side="right")
-                        == np.searchsorted(cuts, w.hi, side="right"))
-        start, end = window_chars(self.view, required, docnum, w.lo, w.hi)
-        return not SENTENCE_BREAK.search(text(docnum), start, end)
+        cuts = self.view.sentence_map(docnum)[0]
+        return bool(np.searchsorted(cuts, w.lo, side="right")
+                    == np.searchsorted(cuts, w.hi, side="right"))
 
     def _sentence_ids(self, cuts: np.ndarray, docnum: int, terms: tuple[str, ...]) -> set[int]:
-        """The sentences (1-based) holding the terms: ``cuts`` in word positions with
-        sentence maps, else in characters."""
-        where = (term_positions(self.view, "body", terms, docnum)
-                 if self.view.sentence_maps is not None else starts(self.view, terms, docnum))
+        """The sentences (1-based) holding the terms (``cuts``: their first word positions)."""
+        where = term_positions(self.view, "body", terms, docnum)
         return set(np.searchsorted(cuts, where, side="right").tolist())
 
-    def _passages(self, final: np.ndarray, docs: np.ndarray, required: list[WordTerms],
-                  text: Text) -> None:
+    def _passages(self, final: np.ndarray, docs: np.ndarray, required: list[WordTerms]
+                  ) -> None:
         """Raises the best PASSAGE_CHECK scores by the sentences that hold every required word,
         each counted by how short it is (1 / C(long words in it, k)), per sentence of the body."""
         words = unique(required)
@@ -114,11 +102,8 @@ class Reranker:
         for docnum in best.tolist():
             if self.budget.late("fewer results were ranked by sentence"):
                 break
-            if self.view.sentence_maps is not None:
-                cuts, _, counts = self.view.sentence_map(docnum)
-                sizes = np.maximum(counts, 1)
-            else:
-                cuts, sizes = sentences(text(docnum))
+            cuts, _, counts = self.view.sentence_map(docnum)
+            sizes = np.maximum(counts, 1)
             common: set[int] | None = None
             exact: list[set[int]] = []
             for wt in words:
@@ -164,11 +149,3 @@ class Reranker:
         keys = [(d << 32) | p for d, p in
                 (self.view.postings("body", term).positions_in(mask) for term in terms)]
         return np.unique(np.concatenate(keys)) if keys else np.zeros(0, np.int64)
-
-
-@lru_cache(maxsize=4000)
-def sentences(text: str) -> tuple[np.ndarray, np.ndarray]:
-    """The start offsets of the text's sentences and how many words of four or more letters
-    each holds (at least 1)."""
-    cuts, counts = sentence_cuts(text)
-    return cuts, np.maximum(counts, 1)

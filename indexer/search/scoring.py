@@ -63,11 +63,20 @@ class Scorer:
             return self.zeros()
         pseudo = self.zeros()
         for f, tf in tfs.items():
-            lengths = self.view.lengths[f] / self.view.avg_length[f]
-            pseudo += FIELD_WEIGHT[f] * tf / (1 - FIELD_B[f] + FIELD_B[f] * lengths)
+            pseudo += tf * self.field_norm(f)
         n = self.view.doc_count
         idf = np.log(1 + (n - df + 0.5) / (df + 0.5))
         return (idf * pseudo * (K1 + 1) / (pseudo + K1)).astype(np.float32)
+
+    def field_norm(self, f: str) -> np.ndarray:
+        """The field's weight over its length normalisation, per document (once per view)."""
+        key = ("bm25f norm", f, FIELD_WEIGHT[f], FIELD_B[f])
+        norm = self.view.derived.get(key)
+        if norm is None:
+            lengths = self.view.lengths[f] / self.view.avg_length[f]
+            norm = (FIELD_WEIGHT[f] / (1 - FIELD_B[f] + FIELD_B[f] * lengths)).astype(np.float32)
+            self.view.derived[key] = norm
+        return norm
 
     def group_tf(self, fieldname: str, group: tuple[str, ...]) -> np.ndarray:
         """The count of a lemma's positions per document; forms of the text that are unlikely

@@ -162,13 +162,13 @@ class Tiers:
         for the gap); otherwise where a «почему» stands says nothing of the article."""
         proximity = [wt for i in words for wt in clauses[i].proximity]
         if not optional or len(words) >= 2:
-            return self.reranker.rerank(docs, score, proximity, self._body)
+            return self.reranker.rerank(docs, score, proximity, sentences=True)
         holds = np.logical_and.reduce([masks[i] for i in optional])[docs]
         with_all = [wt for i in sorted(words + optional) for wt in clauses[i].proximity]
         final = score.copy()
         for group, terms in ((docs[holds], with_all), (docs[~holds], proximity)):
             if len(group):
-                final[group] = self.reranker.rerank(group, score, terms, self._body)[group]
+                final[group] = self.reranker.rerank(group, score, terms, sentences=True)[group]
         return final
 
     def _evaluate(self, clauses: list[Clause]) -> tuple[list[np.ndarray], list[np.ndarray]]:
@@ -243,7 +243,3 @@ class Tiers:
         n = self.view.doc_count
         df = int(mask.sum())
         return float(np.log(1 + (n - df + 0.5) / (df + 0.5)))
-
-    def _body(self, docnum: int) -> str:
-        return self.view.stored(docnum).get("body", "")
-

@@ -3,8 +3,8 @@
 An ``IndexView`` pins one build folder at one Whoosh generation. It reads, once, what every
 query needs in bulk: dates, sources and entities as numpy arrays over the global document
 numbers, field lengths for BM25, and an id → docnum map. Term postings are read straight from
-the segment files (``postings``) and cached, and so are the bodies' sentence maps where every
-segment has them (``sentence_map``; else ``sentence_maps`` is None).
+the segment files (``postings``) and cached, and so are the bodies' sentence maps
+(``sentence_map``).
 
 No lock is held for a search. The arrays are read once and never written, so threads share
 them; Whoosh's readers seek and read on shared file handles, so each thread reads through its
@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -35,8 +36,10 @@ from indexer.store.posting_arrays import SegmentArrays
 from indexer.store.schema import TEXT_FIELDS
 from indexer.store.sentence_maps import IndexSentenceMaps, SentenceMap
 
-# Postings kept decoded in memory per view (a posting is ~ a docnum, a weight and a few bytes).
-CACHE_POSTINGS = 4_000_000
+# Memory of the postings kept per view (docnums and weights, 8 bytes a posting, and the
+# positions of those whose positions were read): the terms of a few hundred queries at 50,000
+# long articles, so that a working set of queries does not read the same lists over and over.
+CACHE_BYTES = 192 * 2**20
 CACHE_STORED = 2000  # documents' stored fields kept (title, text, …: ~6 KB each)
 
 
@@ -57,7 +60,8 @@ class IndexView:
         self.leaves = self.local_leaves()  # the opening thread's: for reads while opening
         self.arrays = [SegmentArrays.open(build, leaf.segment().segid)
                        for leaf, _ in self.leaves]
-        self.sentence_maps = IndexSentenceMaps.open(build, self.leaves, CACHE_STORED)
+        self.sentence_maps = IndexSentenceMaps.open(
+            build, self.leaves, CACHE_STORED, lambda d: self.stored(d).get("body") or "")
         self.n = self.reader.doc_count_all()
         self.alive = np.ones(self.n, bool)
         for leaf, base in self.leaves:
@@ -65,7 +69,8 @@ class IndexView:
                 self.alive[[base + d for d in leaf.deleted_docs_set]] = False
         self.doc_count = int(self.alive.sum())
         self._cache: OrderedDict[tuple[str, str], Postings] = OrderedDict()
-        self._cached_postings = 0
+        self._cache_sizes: dict[tuple[str, str], int] = {}
+        self._cached_bytes = 0
         self._stored: OrderedDict[int, dict] = OrderedDict()
         self.derived: dict = {}  # arrays computed once per view on first use (entity pages)
         self._read_columns()
@@ -100,8 +105,7 @@ class IndexView:
             for arrays in self.arrays:
                 if arrays is not None:
                     arrays.close()
-            if self.sentence_maps is not None:
-                self.sentence_maps.close()
+            self.sentence_maps.close()
 
     # Bulk arrays, read once per view
 
@@ -150,11 +154,26 @@ class IndexView:
             with self.lock:
                 if key not in self._cache:
                     self._cache[key] = p
-                    self._cached_postings += len(p.docs) + 1
-                while self._cached_postings > CACHE_POSTINGS and len(self._cache) > 1:
-                    _, old = self._cache.popitem(last=False)
-                    self._cached_postings -= len(old.docs) + 1
+                    self._cache_sizes[key] = p.nbytes
+                    self._cached_bytes += p.nbytes
+                    if p.position_arrays is not None:  # never the shared empty list
+                        p.on_grow = partial(self._grew, key)
+                    self._evict()
         return p
+
+    def _grew(self, key: tuple[str, str], p: Postings, size: int) -> None:
+        """A cached term's positions were read: counted in the cache's memory."""
+        with self.lock:
+            if self._cache.get(key) is p:
+                self._cache_sizes[key] += size
+                self._cached_bytes += size
+                self._evict()
+
+    def _evict(self) -> None:
+        """The least recently used terms dropped while over ``CACHE_BYTES`` (under the lock)."""
+        while self._cached_bytes > CACHE_BYTES and len(self._cache) > 1:
+            old, _ = self._cache.popitem(last=False)
+            self._cached_bytes -= self._cache_sizes.pop(old)
 
     def dense_tf(self, fieldname: str, term: str) -> np.ndarray:
         """The term's weight in every document, as a dense array (0 where absent)."""
@@ -179,9 +198,9 @@ class IndexView:
 
     def sentence_map(self, docnum: int) -> SentenceMap:
         """(first word position, first character, long-word count) of each sentence of the
-        body (``indexer.store.sentence_maps``; only when ``sentence_maps`` is not None), read
-        with one ``pread`` and kept for the most recently read documents."""
-        assert self.sentence_maps is not None
+        body (``indexer.store.sentence_maps``), read with one ``pread`` (computed from the
+        stored body in a segment built before the maps) and kept for the most recently read
+        documents."""
         return self.sentence_maps.get(docnum)
 
     def doc_frequency(self, fieldname: str, term: str) -> int:

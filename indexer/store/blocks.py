@@ -1,9 +1,10 @@
 """Posting blocks: a term's postings as Whoosh's W3 codec writes them, and their values.
 
-A posting's value is Whoosh's ``Characters`` format: the positions of the term in the document
-with the character offsets of each occurrence. ``BlockEncoder`` writes a whole term's blocks at
-once (the bytes ``W3PostingsWriter`` would write posting by posting); ``decode_characters`` and
-``decode_positions`` read values back.
+A posting's value is Whoosh's ``Positions`` format: the positions of the term in the document
+(``Characters``, with the character offsets of each occurrence, in an index built before they
+were dropped). ``BlockEncoder`` writes a whole term's blocks at
+once (the bytes ``W3PostingsWriter`` would write posting by posting); ``decode_positions`` reads
+values back.
 """
 
 from __future__ import annotations
@@ -46,26 +47,28 @@ def encode_characters(occurrences: list[tuple[int, int, int]]) -> bytes:
     return pack_uint(len(deltas)) + dumps(deltas, 2)
 
 
-def decode_characters(value: bytes) -> list[tuple[int, int, int]]:
-    """Whoosh's Characters format, decoded (same as ``Characters.decode_characters``)."""
-    if not value.endswith(b"."):
-        value += b"."
-    codes = loads(value[4:])
-    positions = accumulate(c[0] for c in codes)
-    out = []
-    end = 0
-    for pos, (_, dstart, length) in zip(positions, codes, strict=True):
-        start = dstart + end
-        end = start + length
-        out.append((pos, start, end))
-    return out
+def encode_positions(occurrences: list[tuple[int, int, int]]) -> bytes:
+    """A posting value in Whoosh's ``Positions`` format (same bytes as its ``encode``) from
+    (position, startchar, endchar) occurrences."""
+    if len(occurrences) == 1:
+        return _ONE + dumps([occurrences[0][0]], 2)
+    deltas = []
+    base = 0
+    for pos, _, _ in occurrences:
+        deltas.append(pos - base)
+        base = pos
+    return pack_uint(len(deltas)) + dumps(deltas, 2)
 
 
 def decode_positions(value: bytes) -> list[int]:
-    """Only the positions of a Characters value."""
+    """The positions of a Positions value, or of a Characters value (an index built before
+    character offsets were dropped)."""
     if not value.endswith(b"."):
         value += b"."
-    return list(accumulate(c[0] for c in loads(value[4:])))
+    codes = loads(value[4:])
+    if codes and isinstance(codes[0], tuple):
+        return list(accumulate(c[0] for c in codes))
+    return list(accumulate(codes))
 
 
 class TermPostings:

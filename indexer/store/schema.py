@@ -22,9 +22,11 @@ def build_schema() -> Schema:
         id=ID(stored=True, unique=True, sortable=True),
         path=ID(stored=True),
         # Words as written and their lemmas («стали», «~сталь», «~стать») at the same
-        # position, with character offsets for highlighting (see indexer.text.analyzer).
-        title=TEXT(analyzer=lemmas, stored=True, chars=True, field_boost=TITLE_BOOST),
-        body=TEXT(analyzer=lemmas, stored=True, chars=True),
+        # position (see indexer.text.analyzer). Positions only: a highlight finds its
+        # characters by reading the matched sentence again (indexer.search.occurrences), so
+        # character offsets would cost a third of the index for nothing.
+        title=TEXT(analyzer=lemmas, stored=True, field_boost=TITLE_BOOST),
+        body=TEXT(analyzer=lemmas, stored=True),
         date=ID(stored=True, sortable=True),
         month=ID(sortable=True),
         year=ID(sortable=True),

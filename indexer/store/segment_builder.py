@@ -20,11 +20,19 @@ from operator import itemgetter
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3FieldWriter, W3TermInfo
 from whoosh.filedb.filetables import _lengths as _HASH_LENGTHS
+from whoosh.formats import Characters
 from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import length_to_byte
 
 from indexer.catalog import ENTITY_FIELDS
-from indexer.store.blocks import BlockEncoder, Piece, TermPostings, encode_characters, join
+from indexer.store.blocks import (
+    BlockEncoder,
+    Piece,
+    TermPostings,
+    encode_characters,
+    encode_positions,
+    join,
+)
 from indexer.store.codec import LENGTH_OF_BYTE, MuragatCodec
 from indexer.store.facets_file import write_facets
 from indexer.store.posting_arrays import PostingArrays
@@ -78,6 +86,8 @@ class SegmentBuilder:
     def _add_text(self, name: str, field, docnum: int, occurrences: Occurrences) -> int:
         terms = self._terms.setdefault(name, {})
         boost = field.format.field_boost
+        encode = (encode_characters if isinstance(field.format, Characters)
+                  else encode_positions)
         length = 0
         for term, found in occurrences.items():
             postings = terms.get(term)
@@ -85,7 +95,7 @@ class SegmentBuilder:
                 postings = terms[term] = TermPostings()
             postings.docs.append(docnum)
             postings.weights.append(len(found) * boost)
-            postings.values.append(encode_characters(found))
+            postings.values.append(encode(found))
             postings.counts.append(len(found))
             if len(found) == 1:  # most terms occur once in an article
                 postings.positions.append(found[0][0])

@@ -9,8 +9,8 @@ text. ``indexer.text.sentences`` defines the sentences.
 ``<segid>.smap`` holds the records one after another, each: uint32 k (the sentences, counting
 the one at 0), k uint32 positions, k uint32 characters, k uint16 long-word counts (at most
 65,535), padded to 4 bytes; ``<segid>.smapx`` starts with the int64 ``MAGIC``, then n + 1
-int64 record offsets. A segment without them (built before them) is ranked from its stored
-text and character offsets.
+int64 record offsets. A segment without them (built before them) has its maps computed from
+its stored bodies when asked for.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import threading
 from array import array
 from bisect import bisect_right
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -101,39 +102,47 @@ class SentenceMaps:
 
 class IndexSentenceMaps:
     """The sentence maps of every segment of an index version, by global docnum, the most
-    recently read ``keep`` kept."""
+    recently read ``keep`` kept. A segment without maps (None) has them computed from the
+    stored body (``body``: docnum → text), as the build would have written them."""
 
-    def __init__(self, segments: list[SentenceMaps], bases: list[int], keep: int) -> None:
+    def __init__(self, segments: list[SentenceMaps | None], bases: list[int], keep: int,
+                 body: Callable[[int], str]) -> None:
         self.segments = segments
         self.bases = bases
         self.keep = keep
+        self.body = body
         self.lock = threading.Lock()
         self._cache: OrderedDict[int, SentenceMap] = OrderedDict()
 
     @staticmethod
-    def open(build: Path, leaves: list, keep: int) -> IndexSentenceMaps | None:
-        """The maps of the segments ``leaves`` ((leaf reader, base) pairs); None unless every
-        segment has them."""
+    def open(build: Path, leaves: list, keep: int, body: Callable[[int], str]
+             ) -> IndexSentenceMaps:
+        """The maps of the segments ``leaves`` ((leaf reader, base) pairs)."""
         maps = [SentenceMaps.open(build, leaf.segment().segid, leaf.doc_count_all())
                 for leaf, _ in leaves]
-        present = [m for m in maps if m is not None]
-        if maps and len(present) == len(maps):
-            return IndexSentenceMaps(present, [base for _, base in leaves], keep)
-        for m in present:
-            m.close()
-        return None
+        return IndexSentenceMaps(maps, [base for _, base in leaves], keep, body)
+
+    @property
+    def computed(self) -> bool:
+        """Whether some segment's maps are computed from the stored bodies."""
+        return any(m is None for m in self.segments)
 
     def get(self, docnum: int) -> SentenceMap:
         with self.lock:
             hit = self._cache.get(docnum)
             if hit is not None:
                 return hit
-            k = bisect_right(self.bases, docnum) - 1
-            found = self._cache[docnum] = self.segments[k].record(docnum - self.bases[k])
+        k = bisect_right(self.bases, docnum) - 1
+        segment = self.segments[k]
+        found = (segment.record(docnum - self.bases[k]) if segment is not None
+                 else sentence_positions(self.body(docnum)))
+        with self.lock:
+            self._cache[docnum] = found
             if len(self._cache) > self.keep:
                 self._cache.popitem(last=False)
-            return found
+        return found
 
     def close(self) -> None:
         for m in self.segments:
-            m.close()
+            if m is not None:
+                m.close()

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 from whoosh import index as whoosh_index
-from whoosh.query import Or, Term
+from whoosh.formats import Positions
+from whoosh.query import Or, Phrase, Term
 
 from indexer.build import BUILD_INFO, BuildError, rebuild, rollback, update
 from indexer.build.lock import LockedError, WriterLock
@@ -62,6 +63,21 @@ def test_rebuild_indexes_the_archive(archive: Path, tmp_path: Path) -> None:
     assert find(index, "токаев") == {"kz/c"}
     assert index.is_symlink() and (index / BUILD_INFO).is_file()
     assert report.index_bytes > 0 and report.rate > 0
+
+
+def test_plain_whoosh_searches_phrases(archive: Path, tmp_path: Path) -> None:
+    """The index keeps positions only (no character offsets): Whoosh itself still checks
+    phrases and reads the positions our segment writer encoded."""
+    index = tmp_path / "index"
+    rebuild(archive, index, workers=1, entities=False)
+    ix = whoosh_index.open_dir(str(index))
+    assert type(ix.schema["body"].format) is Positions
+    with ix.searcher() as s:
+        found = s.search(Phrase("body", ["проект", "конституции"]))
+        assert {h["id"] for h in found} == {"kz/a"}
+        assert list(s.search(Phrase("body", ["конституции", "проект"]))) == []
+        matcher = Term("body", "встрече").matcher(s)
+        assert matcher.value_as("positions") == [5]
 
 
 def test_rebuild_with_one_worker_gives_the_same_index(archive: Path, tmp_path: Path) -> None:

@@ -174,3 +174,27 @@ def test_person_facet_after_update(tmp_path: Path) -> None:
     one.write_text("date 2020-01-01\n\nПремьер-министр Алихан Смаилов посетил Астану.\n")
     update(archive, index, workers=1, entities=True)
     assert persons() == {"Касым-Жомарт Токаев": 1, "Владимир Путин": 1, "Алихан Смаилов": 1}
+
+
+def test_the_postings_cache_counts_positions_and_stays_in_its_budget(
+        small_blocks_index: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from indexer.search import view as view_module
+
+    monkeypatch.setattr(view_module, "CACHE_BYTES", 20_000)
+    view = IndexView(generations.target(small_blocks_index), "cache")
+    try:
+        terms = sorted(view.reader.field_terms("body"),
+                       key=lambda t: -view.reader.doc_frequency("body", t))[:60]
+        p = view.postings("body", terms[0])
+        before = view._cached_bytes
+        p.positions_of(int(p.docs[0]))  # its positions read: counted
+        assert view._cached_bytes > before
+        assert view._cached_bytes == sum(view._cache_sizes.values())
+        for term in terms:
+            view.postings("body", term).positions_of(0)
+            assert view._cached_bytes <= 20_000 or len(view._cache) == 1
+            assert view._cached_bytes == sum(view._cache_sizes.values())
+        assert 1 < len(view._cache) < len(terms)  # some were dropped, the recent ones kept
+        assert (("body", terms[-1])) in view._cache
+    finally:
+        view.close()

@@ -15,6 +15,7 @@ from indexer.search.occurrences import spans
 from indexer.search.view import IndexView
 from indexer.search.words import WordTerms
 from indexer.store import generations, sentence_maps
+from indexer.text.analyzer import index_occurrences
 from indexer.text.sentences import sentence_positions
 
 QUERIES = (
@@ -41,7 +42,7 @@ def _view(index: Path) -> IndexView:
 def test_every_segment_has_the_maps_of_its_bodies(built_index: Path) -> None:
     view = _view(built_index)
     try:
-        assert view.sentence_maps is not None
+        assert not view.sentence_maps.computed
         for docnum in range(view.n):
             body = view.stored(docnum).get("body", "")
             found = view.sentence_map(docnum)
@@ -51,9 +52,10 @@ def test_every_segment_has_the_maps_of_its_bodies(built_index: Path) -> None:
         view.close()
 
 
-def test_spans_from_positions_are_the_stored_character_offsets(built_index: Path) -> None:
+def test_spans_from_positions_are_the_analysers_character_offsets(built_index: Path) -> None:
     """Every word of every body and title, found again from its positions, is where the
-    postings' character offsets say (compounds and their parts included)."""
+    analyser put it when indexing (compounds and their parts included): the index keeps
+    positions only."""
     view = _view(built_index)
     try:
         reader = view.reader
@@ -64,7 +66,10 @@ def test_spans_from_positions_are_the_stored_character_offsets(built_index: Path
                 p = view.postings(fieldname, word.word)
                 for docnum in p.docs[:5].tolist():
                     from_maps = spans(view, fieldname, [word], docnum)
-                    with_offsets = sorted({(s, e) for _, s, e in p.occurrences(docnum)})
+                    text = view.stored(docnum).get(fieldname, "")
+                    analysed = index_occurrences(text)[word.word]
+                    with_offsets = sorted({(s, e) for _, s, e in analysed})
+                    assert [o[0] for o in analysed] == p.positions_of(docnum)
                     assert from_maps == with_offsets, (fieldname, word.word, docnum)
                     checked += 1
         assert checked > 1000
@@ -93,20 +98,25 @@ def _results(searcher: Searcher) -> list[dict]:
     return out
 
 
-def test_search_with_maps_is_search_with_offsets(built_index: Path, no_budget: None) -> None:
+def test_search_with_maps_computed_is_search_with_maps_read(built_index: Path,
+                                                            no_budget: None) -> None:
+    """Maps computed from the stored bodies (a segment built before the maps) give the same
+    results as the maps the build wrote."""
     with_maps = Searcher(built_index)
-    assert with_maps._current().sentence_maps is not None
-    without = Searcher(built_index)
-    without._current().sentence_maps = None  # the path of an index built before the maps
-    a, b = _results(with_maps), _results(without)
+    assert not with_maps._current().sentence_maps.computed
+    computed = Searcher(built_index)
+    maps = computed._current().sentence_maps
+    maps.segments = [None] * len(maps.segments)  # the path of an index built before the maps
+    assert maps.computed
+    a, b = _results(with_maps), _results(computed)
     assert sum(r["total"] > 0 for r in a) > 30
     assert json.dumps(a, ensure_ascii=False) == json.dumps(b, ensure_ascii=False)
 
 
-def test_a_segment_without_maps_is_searched_from_offsets(built_index: Path, tmp_path: Path,
-                                                         no_budget: None) -> None:
-    """An index one of whose segments lacks the maps (built before them) searches all its
-    segments from the character offsets, with the same results."""
+def test_a_segment_without_maps_has_them_computed(built_index: Path, tmp_path: Path,
+                                                  no_budget: None) -> None:
+    """An index one of whose segments lacks the maps (built before them) computes that
+    segment's maps from its stored bodies, with the same results."""
     build = tmp_path / "builds" / "copy"
     shutil.copytree(generations.target(built_index), build)
     index = tmp_path / "index"
@@ -114,7 +124,8 @@ def test_a_segment_without_maps_is_searched_from_offsets(built_index: Path, tmp_
     removed = sorted(build.glob("*" + sentence_maps.INDEX))[0]
     removed.unlink()
     searcher = Searcher(index)
-    assert searcher._current().sentence_maps is None
+    maps = searcher._current().sentence_maps
+    assert maps.computed and not all(m is None for m in maps.segments)
     assert _results(searcher) == _results(Searcher(built_index))
 
 

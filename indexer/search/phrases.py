@@ -23,30 +23,44 @@ class PhraseMatcher:
     def match(self, mask: np.ndarray, wts: list[WordTerms], offsets: list[int], slop: int,
               fields: tuple[str, ...]) -> np.ndarray:
         """The documents of ``mask`` where the words stand at their ``offsets`` (with ``slop``,
-        within a window ``slop`` words wider than the phrase), in any one field."""
+        within a window ``slop`` words wider than the phrase), in any one field.
+
+        The rarest word's occurrences anchor the phrase; each other word, rarest first, is
+        looked up only in the documents still holding a candidate, term by term (its forms'
+        sorted keys searched, never merged): «"таким образом президент"» reads the positions of
+        «таким» and «образом» only where «президент» stands."""
         out = np.zeros(self.view.n, bool)
         reach = offsets[-1] + slop
         for f in fields:
-            first = self.keys(f, wts[0], mask)
-            ok = np.ones(len(first), bool)
-            for off, wt in zip(offsets[1:], wts[1:], strict=True):
-                if not ok.any():
+            order = sorted(range(len(wts)), key=lambda i: self._occurrences(f, wts[i], mask))
+            # Where the phrase would start; with ``slop``, where the anchor stands (the other
+            # words must stand within ``reach`` of it, in any order).
+            shift = 0 if slop else offsets[order[0]]
+            starts = self.keys(f, wts[order[0]], mask) - shift
+            for i in order[1:]:
+                if not len(starts):
                     break
-                # Only documents where the phrase can still match are decoded for later words.
                 candidates = np.zeros(self.view.n, bool)
-                candidates[first[ok] >> 32] = True
-                other = self.keys(f, wt, candidates)
-                if not len(other):
-                    ok[:] = False
-                elif slop == 0:
-                    ok &= np.isin(first + off, other)
-                else:
-                    i = np.searchsorted(other, first - reach)
-                    ok &= (i < len(other)) & (other[np.minimum(i, len(other) - 1)]
-                                              <= first + reach)
-            docs = np.unique(first[ok] >> 32)
+                candidates[starts >> 32] = True
+                at = starts + (0 if slop else offsets[i])
+                ok = np.zeros(len(starts), bool)
+                for term in wts[i].terms:
+                    docs, found = self.view.postings(f, term).positions_in(candidates)
+                    if len(docs):
+                        ok |= _near((docs << 32) | found, at, reach if slop else 0)
+                starts = starts[ok]
+            docs = np.unique(starts >> 32)
             out[self._within(f, wts, docs.tolist(), reach + 1) if slop else docs] = True
         return out
+
+    def _occurrences(self, fieldname: str, wt: WordTerms, mask: np.ndarray) -> float:
+        """About how many times the word occurs in the documents of ``mask`` (its terms'
+        weights there: a term's frequency times the field's boost)."""
+        total = 0.0
+        for term in wt.terms:
+            p = self.view.postings(fieldname, term)
+            total += float(p.weights[mask[p.docs]].sum()) if len(p.docs) else 0.0
+        return total
 
     def _within(self, fieldname: str, wts: list[WordTerms], docs: list[int], span: int
                 ) -> list[int]:
@@ -61,9 +75,16 @@ class PhraseMatcher:
         return out
 
     def keys(self, fieldname: str, wt: WordTerms, mask: np.ndarray) -> np.ndarray:
-        """Sorted keys docnum << 32 | position of the word's occurrences in ``mask``."""
-        parts = []
-        for term in wt.terms:
-            docs, found = self.view.postings(fieldname, term).positions_in(mask)
-            parts.append((docs << 32) | found)
-        return np.unique(np.concatenate(parts)) if parts else np.zeros(0, np.int64)
+        """Keys docnum << 32 | position of the word's occurrences in ``mask`` (a position held
+        by two of its terms comes twice)."""
+        parts = [(docs << 32) | found for docs, found in
+                 (self.view.postings(fieldname, term).positions_in(mask) for term in wt.terms)]
+        return np.concatenate(parts) if parts else np.zeros(0, np.int64)
+
+
+def _near(keys: np.ndarray, at: np.ndarray, reach: int) -> np.ndarray:
+    """For each of ``at``: whether the sorted ``keys`` hold it (``reach`` 0), or a key within
+    ``reach`` of it either way."""
+    i = np.searchsorted(keys, at - reach)
+    found = keys[np.minimum(i, len(keys) - 1)]
+    return (i < len(keys)) & (found <= at + reach) & (found >= at - reach)

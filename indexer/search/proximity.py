@@ -22,7 +22,6 @@ import numpy as np
 
 from indexer.search import windows as window_weights
 from indexer.search.budget import Budget
-from indexer.search.occurrences import term_positions
 from indexer.search.view import IndexView
 from indexer.search.windows import Window, window_arrays
 from indexer.search.words import WordTerms, unique
@@ -86,35 +85,42 @@ class Reranker:
         return bool(np.searchsorted(cuts, w.lo, side="right")
                     == np.searchsorted(cuts, w.hi, side="right"))
 
-    def _sentence_ids(self, cuts: np.ndarray, docnum: int, terms: tuple[str, ...]) -> set[int]:
-        """The sentences (1-based) holding the terms (``cuts``: their first word positions)."""
-        where = term_positions(self.view, "body", terms, docnum)
-        return set(np.searchsorted(cuts, where, side="right").tolist())
-
     def _passages(self, final: np.ndarray, docs: np.ndarray, required: list[WordTerms]
                   ) -> None:
         """Raises the best PASSAGE_CHECK scores by the sentences that hold every required word,
-        each counted by how short it is (1 / C(long words in it, k)), per sentence of the body."""
+        each counted by how short it is (1 / C(long words in it, k)), per sentence of the body.
+        All the documents at once: their sentences numbered across them (each a key docnum
+        << 32 | its first position), every word's occurrences looked up among them."""
         words = unique(required)
         k = len(words)
-        n = min(PASSAGE_CHECK, len(docs))
-        best = docs[np.argsort(-final[docs], kind="stable")[:n]]
-        for docnum in best.tolist():
-            if self.budget.late("fewer results were ranked by sentence"):
-                break
-            cuts, _, counts = self.view.sentence_map(docnum)
-            sizes = np.maximum(counts, 1)
-            common: set[int] | None = None
-            exact: list[set[int]] = []
-            for wt in words:
-                ids = self._sentence_ids(cuts, docnum, wt.terms)
-                common = ids if common is None else common & ids
-                exact.append(self._sentence_ids(cuts, docnum, (wt.word,)))
-            if not common:
-                continue
-            density = sum((1 + PASSAGE_EXACT * sum(i in e for e in exact) / k)
-                          / math.comb(max(int(sizes[i - 1]), k), k) for i in common)
-            final[docnum] *= (1 + density / len(sizes) / PASSAGE_SCALE) ** PASSAGE_WEIGHT
+        best = np.sort(docs[np.argsort(-final[docs], kind="stable")[:PASSAGE_CHECK]])
+        if not len(best) or self.budget.late("fewer results were ranked by sentence"):
+            return
+        maps = [self.view.sentence_map(d) for d in best.tolist()]
+        counts = np.array([len(m[0]) for m in maps])
+        cuts = np.concatenate([(d << 32) | m[0] for d, m in zip(best.tolist(), maps,
+                                                                 strict=True)])
+        sizes = np.maximum(np.concatenate([m[2] for m in maps]), 1)
+        mask = np.zeros(self.view.n, bool)
+        mask[best] = True
+
+        def sentences(terms: tuple[str, ...]) -> np.ndarray:
+            keys = [(d << 32) | p for d, p in
+                    (self.view.postings("body", t).positions_in(mask) for t in terms)]
+            return np.unique(np.searchsorted(cuts, np.concatenate(keys), side="right") - 1)
+
+        common = sentences(words[0].terms)
+        for wt in words[1:]:
+            common = np.intersect1d(common, sentences(wt.terms), assume_unique=True)
+        if not len(common):
+            return
+        exact = sum(np.isin(common, sentences((wt.word,))).astype(np.int64) for wt in words)
+        weight = [(1 + PASSAGE_EXACT * e / k) / math.comb(max(int(n), k), k)
+                  for e, n in zip(exact.tolist(), sizes[common].tolist(), strict=True)]
+        owner = np.searchsorted(np.cumsum(counts), common, side="right")
+        density = np.zeros(len(best))
+        np.add.at(density, owner, weight)
+        final[best] *= (1 + density / counts / PASSAGE_SCALE) ** PASSAGE_WEIGHT
 
     def windows(self, required: list[WordTerms], docs: np.ndarray) -> list[Window]:
         """For each doc, the smallest windows of body text holding the required words, from

@@ -57,6 +57,13 @@ def spans_at(text: str, lo: int, hi: int, pos: int, wanted: set[int], terms: set
     """The characters of the words of ``text[lo:hi]`` (whose first word is at position
     ``pos``) at the ``wanted`` positions. A hyphenated compound and its first part share a
     position: of those, the ones indexed under one of ``terms``."""
+    if text.find("-", lo, hi) < 0 and text.find("\u2011", lo, hi) < 0:
+        # No compound: the n-th word stands at position pos + n.
+        found = [p - pos for p in wanted if p >= pos]
+        if not found:
+            return []
+        words = list(WORD_RE.finditer(text, lo, hi))
+        return [words[i].span() for i in sorted(found) if i < len(words)]
     out = []
     for m in WORD_RE.finditer(text, lo, hi):
         word = m.group()

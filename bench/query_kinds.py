@@ -213,7 +213,7 @@ STAGES = (
     ("view", None, "read_postings", "postings: read"),
     ("postings", "Postings", "_positions_from_arrays", "positions from arrays"),
     ("view", "IndexView", "sentence_map", "sentence maps"),
-    ("posting_arrays", "SegmentArrays", "_read", "postings arrays: pread"),
+    ("posting_arrays", "SegmentArrays", "read", "postings arrays: pread"),
     ("postings", "Blocks", "__getitem__", "values: block decode"),
     ("view", "IndexView", "stored", "stored fields"),
     ("execute", None, "build_hit", "hits: other"),

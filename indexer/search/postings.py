@@ -19,9 +19,7 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.reading import TermNotFound
 
 from indexer.store.blocks import decode_positions
-from indexer.store.posting_arrays import SegmentArrays
-
-PositionArrays = Callable[[], tuple[np.ndarray, np.ndarray]]
+from indexer.store.posting_arrays import SegmentArrays, TermPositions
 
 
 class RowValues(Protocol):
@@ -38,32 +36,22 @@ class Postings:
     docs: np.ndarray
     weights: np.ndarray
     values: RowValues
-    # Every posting's positions from the postings arrays, when all its segments have them:
-    # read on first use, as (indptr over the rows before deletions, positions), and ``kept``
+    # The positions in the postings arrays, when all the term's segments have them: each
+    # segment's ``TermPositions`` with the row (before deletions) it starts at, and ``kept``
     # (row → row before deletions, or None).
-    position_arrays: PositionArrays | None = None
+    positions: list[tuple[int, TermPositions]] | None = None
     kept: np.ndarray | None = None
-    # Told the bytes of the positions when they are read (a cache counting its memory).
-    on_grow: Callable[[Postings, int], None] | None = None
     _positions: dict[int, list[int]] = field(default_factory=dict)
-    _arrays: tuple[np.ndarray, np.ndarray] | None = None
+
+    @property
+    def _starts(self) -> list[int]:
+        return [start for start, _ in self.positions or ()]
 
     @property
     def nbytes(self) -> int:
-        """The memory of its arrays (docnums, weights, and the positions once read)."""
-        size = self.docs.nbytes + self.weights.nbytes + 64
-        if self._arrays is not None:
-            size += self._arrays[0].nbytes + self._arrays[1].nbytes
-        return size
-
-    def _position_arrays(self) -> tuple[np.ndarray, np.ndarray]:
-        """(indptr, positions) over the rows before deletions, read on first use."""
-        if self._arrays is None:
-            assert self.position_arrays is not None
-            self._arrays = self.position_arrays()
-            if self.on_grow is not None:
-                self.on_grow(self, self._arrays[0].nbytes + self._arrays[1].nbytes)
-        return self._arrays
+        """The memory of its arrays (docnums, weights, where each row's positions end)."""
+        return (self.docs.nbytes + self.weights.nbytes + 64
+                + sum(p.nbytes for _, p in self.positions or ()))
 
     def index_of(self, docnum: int) -> int:
         """The row of ``docnum`` in this list, or -1."""
@@ -76,10 +64,11 @@ class Postings:
         i = self.index_of(docnum)
         if i < 0:
             return []
-        if self.position_arrays is not None:
-            indptr, positions = self._position_arrays()
+        if self.positions is not None:
             at = int(self.kept[i]) if self.kept is not None else i
-            return positions[indptr[at]:indptr[at + 1]].tolist()
+            k = bisect_right(self._starts, at) - 1
+            start, segment = self.positions[k]
+            return segment.row(at - start)
         found = self._positions.get(docnum)
         if found is None:
             found = self._positions[docnum] = decode_positions(self.values[i])
@@ -87,9 +76,9 @@ class Postings:
 
     def positions_in(self, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Every occurrence in the documents of ``mask``: (docnum, position) arrays in docnum,
-        position order. From the postings arrays where there are, else decoded from the values
-        once per document and kept."""
-        if self.position_arrays is not None:
+        position order. From the postings arrays where there are (only the rows of ``mask``
+        read), else decoded from the values once per document and kept."""
+        if self.positions is not None:
             return self._positions_from_arrays(np.flatnonzero(mask[self.docs]))
         docs: list[int] = []
         positions: list[int] = []
@@ -104,14 +93,23 @@ class Postings:
         return np.array(docs, np.int64), np.array(positions, np.int64)
 
     def _positions_from_arrays(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        indptr, positions = self._position_arrays()
+        """(docnum per occurrence, position) of the sorted ``rows``, segment by segment."""
+        assert self.positions is not None
         at = self.kept[rows] if self.kept is not None else rows
-        starts, counts = indptr[at], indptr[at + 1] - indptr[at]
-        total = int(counts.sum())
-        # The positions of each row in turn: its start, plus 0 … count - 1.
-        within = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
-        picked = positions[np.repeat(starts, counts) + within]
-        return np.repeat(self.docs[rows].astype(np.int64), counts), picked.astype(np.int64)
+        counts: list[np.ndarray] = []
+        found: list[np.ndarray] = []
+        bounds = [start for start, _ in self.positions[1:]]
+        for k, piece in enumerate(np.split(at, np.searchsorted(at, bounds))):
+            if len(piece):
+                start, segment = self.positions[k]
+                c, p = segment.rows(piece - start)
+                counts.append(c)
+                found.append(p)
+        if not counts:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        n = np.concatenate(counts)
+        return (np.repeat(self.docs[rows].astype(np.int64), n),
+                np.concatenate(found).astype(np.int64))
 
 
 EMPTY = Postings(np.zeros(0, np.int32), np.zeros(0, np.float32), [])
@@ -158,18 +156,6 @@ class Values:
         return self._parts[k][row - self._starts[k]]
 
 
-def joined_positions(parts: list[PositionArrays]) -> PositionArrays:
-    """One term's positions over its segments: (indptr over its rows, positions)."""
-
-    def read() -> tuple[np.ndarray, np.ndarray]:
-        counts, positions = zip(*(part() for part in parts), strict=True)
-        indptr = np.zeros(sum(len(c) for c in counts) + 1, np.int64)
-        np.cumsum(np.concatenate(counts), out=indptr[1:])
-        return indptr, np.concatenate(positions)
-
-    return read
-
-
 class _Parts:
     """A term's postings gathered segment by segment."""
 
@@ -177,7 +163,7 @@ class _Parts:
         self.docs: list[np.ndarray] = []
         self.weights: list[np.ndarray] = []
         self.values: list[tuple[int, RowValues]] = []
-        self.positions: list[PositionArrays] = []
+        self.positions: list[tuple[int, TermPositions]] = []
         self.all_arrays = True
         self.rows = 0
 
@@ -214,7 +200,7 @@ def read_postings(leaves: list, arrays: list[SegmentArrays | None], alive: np.nd
 
         if found is not None:
             d, w, block_rows, block_offsets, positions = found
-            parts.positions.append(positions)
+            parts.positions.append((parts.rows, positions))
             parts.add(d.astype(np.int64) + base, w, Blocks(matcher, block_rows, block_offsets),
                       len(d))
         else:
@@ -231,8 +217,7 @@ def read_postings(leaves: list, arrays: list[SegmentArrays | None], alive: np.nd
         d, w = d[keep], w[keep]
     values: RowValues = (parts.values[0][1] if len(parts.values) == 1 and kept is None
                          else Values(parts.values, kept))
-    read_positions = joined_positions(parts.positions) if parts.all_arrays else None
-    return Postings(d, w, values, read_positions, kept)
+    return Postings(d, w, values, parts.positions if parts.all_arrays else None, kept)
 
 
 def _add_from_blocks(parts: _Parts, m, base: int) -> None:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
-from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -36,10 +35,11 @@ from indexer.store.posting_arrays import SegmentArrays
 from indexer.store.schema import TEXT_FIELDS
 from indexer.store.sentence_maps import IndexSentenceMaps, SentenceMap
 
-# Memory of the postings kept per view (docnums and weights, 8 bytes a posting, and the
-# positions of those whose positions were read): the terms of a few hundred queries at 50,000
-# long articles, so that a working set of queries does not read the same lists over and over.
-CACHE_BYTES = 192 * 2**20
+# Memory of the postings kept per view (docnums, weights and where each posting's positions
+# end: 12 bytes a posting; the positions themselves are read by rows when needed): the terms of
+# a few hundred queries at 50,000 long articles take ~75 MB, so that a working set of queries
+# does not read the same lists over and over.
+CACHE_BYTES = 128 * 2**20
 CACHE_STORED = 2000  # documents' stored fields kept (title, text, …: ~6 KB each)
 
 
@@ -156,18 +156,8 @@ class IndexView:
                     self._cache[key] = p
                     self._cache_sizes[key] = p.nbytes
                     self._cached_bytes += p.nbytes
-                    if p.position_arrays is not None:  # never the shared empty list
-                        p.on_grow = partial(self._grew, key)
                     self._evict()
         return p
-
-    def _grew(self, key: tuple[str, str], p: Postings, size: int) -> None:
-        """A cached term's positions were read: counted in the cache's memory."""
-        with self.lock:
-            if self._cache.get(key) is p:
-                self._cache_sizes[key] += size
-                self._cached_bytes += size
-                self._evict()
 
     def _evict(self) -> None:
         """The least recently used terms dropped while over ``CACHE_BYTES`` (under the lock)."""

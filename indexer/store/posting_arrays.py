@@ -3,8 +3,7 @@
 For each term of ``ARRAY_POSTINGS`` postings or more: its docnums and weights and where each of
 its posting blocks starts (read with one ``pread`` to match and score, instead of decoding every
 block of a frequent term), then its occurrences per posting and their positions (read when a
-phrase or a proximity window is checked). Only the blocks whose values (character offsets) are
-needed, for snippets and sentence checks, are decoded.
+phrase or a proximity window is checked, only for the rows asked for).
 
 ``<segid>.parr`` holds the arrays; ``<segid>.pidx`` one row per term, ordered as the terms'
 postings in the segment: (postings offset, array offset, postings, blocks, positions) as int64.
@@ -15,7 +14,6 @@ from __future__ import annotations
 
 import os
 from array import array
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -29,10 +27,64 @@ DATA, INDEX = ".parr", ".pidx"
 MAGIC = 0x4D55524152520002  # "MURARR", version 2: (…, positions) rows of 5
 COLUMNS = 5
 
-# What ``SegmentArrays.find`` gives: docnums, weights, block rows, block offsets, and a function
-# reading (occurrence counts, positions).
-Found = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray,
-              Callable[[], tuple[np.ndarray, np.ndarray]]]
+# Byte gaps up to this are read through rather than split into two ``pread``s.
+READ_THROUGH = 4096
+
+
+class TermPositions:
+    """One term's positions in one segment, read by rows: where each row's positions end comes
+    with the term's other arrays; the positions of the rows asked for are read with a few
+    ``pread``s (neighbouring rows together), never the whole list: a frequent word's positions
+    are megabytes, of which a query needs its candidates' few hundred."""
+
+    __slots__ = ("_arrays", "_start", "ends")
+
+    def __init__(self, arrays: SegmentArrays, start: int, counts: np.ndarray) -> None:
+        self._arrays = arrays
+        self._start = start  # where the positions start in the file
+        ends = np.cumsum(counts, dtype=np.int64)
+        self.ends = ends.astype(np.uint32) if not len(ends) or ends[-1] < 2**32 else ends
+
+    @property
+    def nbytes(self) -> int:
+        return self.ends.nbytes
+
+    def row(self, row: int) -> list[int]:
+        """The positions of one row."""
+        lo = int(self.ends[row - 1]) if row else 0
+        hi = int(self.ends[row])
+        return np.frombuffer(self._arrays.read(self._start + 4 * lo, 4 * (hi - lo)),
+                             np.uint32).tolist()
+
+    def rows(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(occurrences per row, the rows' positions one row after another) of sorted rows."""
+        if not len(rows):
+            return np.zeros(0, np.int64), np.zeros(0, np.uint32)
+        hi = self.ends[rows].astype(np.int64)
+        lo = np.where(rows > 0, self.ends[np.maximum(rows - 1, 0)], 0).astype(np.int64)
+        counts = hi - lo
+        lo, hi = lo * 4 + self._start, hi * 4 + self._start
+        # Runs of rows whose bytes lie close together, each read at once.
+        cut = np.flatnonzero(lo[1:] - hi[:-1] > READ_THROUGH) + 1
+        firsts = np.concatenate(([0], cut)).tolist()
+        lasts = (np.concatenate((cut, [len(rows)])) - 1).tolist()
+        parts = []
+        for a, b in zip(firsts, lasts, strict=True):
+            run_lo = int(lo[a])
+            buf = np.frombuffer(self._arrays.read(run_lo, int(hi[b]) - run_lo), np.uint32)
+            n = counts[a:b + 1]
+            if len(buf) == int(n.sum()):
+                parts.append(buf)  # the rows are neighbours
+            else:
+                offsets = (lo[a:b + 1] - run_lo) // 4
+                within = np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n)
+                parts.append(buf[np.repeat(offsets, n) + within])
+        return counts, np.concatenate(parts)
+
+
+# What ``SegmentArrays.find`` gives: docnums, weights, block rows, block offsets, and the
+# term's positions by rows.
+Found = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, TermPositions]
 
 
 class PostingArrays:
@@ -84,18 +136,15 @@ class SegmentArrays:
         i = int(np.searchsorted(self.postings_offsets, postings_offset))
         if i == len(self.postings_offsets) or self.postings_offsets[i] != postings_offset:
             return None
-        _, start, n, blocks, m = (int(x) for x in self.index[i])
-        buf = self._read(start, 8 * n + 12 * blocks)
-
-        def positions() -> tuple[np.ndarray, np.ndarray]:
-            more = self._read(start + 8 * n + 12 * blocks, 4 * n + 4 * m)
-            return np.frombuffer(more, np.uint32, n, 0), np.frombuffer(more, np.uint32, m, 4 * n)
-
+        _, start, n, blocks, _m = (int(x) for x in self.index[i])
+        buf = self.read(start, 12 * n + 12 * blocks)  # docnums … block offsets, counts
+        counts = np.frombuffer(buf, np.uint32, n, 8 * n + 12 * blocks)  # kept as their sums
         return (np.frombuffer(buf, np.uint32, n, 0), np.frombuffer(buf, np.float32, n, 4 * n),
                 np.frombuffer(buf, np.uint32, blocks, 8 * n),
-                np.frombuffer(buf, np.uint64, blocks, 8 * n + 4 * blocks), positions)
+                np.frombuffer(buf, np.uint64, blocks, 8 * n + 4 * blocks),
+                TermPositions(self, start + 12 * n + 12 * blocks, counts))
 
-    def _read(self, start: int, size: int) -> bytes:
+    def read(self, start: int, size: int) -> bytes:
         buf = os.pread(self.fd, size, start)
         if len(buf) != size:
             raise EOFError(f"postings arrays cut short at {start}")

@@ -77,7 +77,7 @@ def test_array_postings_equal_whoosh_postings(small_blocks_index: Path) -> None:
             ours = _ours(view, "body", term)
             assert ours == _whoosh_postings(view, "body", term), term
             postings = view.postings("body", term, cache=False)
-            if postings.position_arrays is not None:
+            if postings.positions is not None:
                 lazy += 1
                 assert isinstance(postings.values, Blocks | Values)
             assert _positions_match(view, "body", term), term
@@ -176,8 +176,8 @@ def test_person_facet_after_update(tmp_path: Path) -> None:
     assert persons() == {"Касым-Жомарт Токаев": 1, "Владимир Путин": 1, "Алихан Смаилов": 1}
 
 
-def test_the_postings_cache_counts_positions_and_stays_in_its_budget(
-        small_blocks_index: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_postings_cache_stays_in_its_budget(small_blocks_index: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
     from indexer.search import view as view_module
 
     monkeypatch.setattr(view_module, "CACHE_BYTES", 20_000)
@@ -185,16 +185,33 @@ def test_the_postings_cache_counts_positions_and_stays_in_its_budget(
     try:
         terms = sorted(view.reader.field_terms("body"),
                        key=lambda t: -view.reader.doc_frequency("body", t))[:60]
-        p = view.postings("body", terms[0])
-        before = view._cached_bytes
-        p.positions_of(int(p.docs[0]))  # its positions read: counted
-        assert view._cached_bytes > before
-        assert view._cached_bytes == sum(view._cache_sizes.values())
         for term in terms:
-            view.postings("body", term).positions_of(0)
+            p = view.postings("body", term)
+            assert p.positions is not None and p.nbytes >= 12 * len(p.docs)
+            p.positions_of(int(p.docs[-1]))  # read by rows: nothing more is kept
             assert view._cached_bytes <= 20_000 or len(view._cache) == 1
             assert view._cached_bytes == sum(view._cache_sizes.values())
         assert 1 < len(view._cache) < len(terms)  # some were dropped, the recent ones kept
-        assert (("body", terms[-1])) in view._cache
+        assert ("body", terms[-1]) in view._cache
+    finally:
+        view.close()
+
+
+@pytest.mark.parametrize("read_through", [0, 10**9])
+def test_positions_read_by_rows_however_the_reads_are_split(
+        small_blocks_index: Path, monkeypatch: pytest.MonkeyPatch, read_through: int) -> None:
+    """Each row read on its own (0) or every run read through (10**9): the same positions as
+    Whoosh decodes, for scattered documents and for a single one."""
+    monkeypatch.setattr(posting_arrays, "READ_THROUGH", read_through)
+    view = IndexView(generations.target(small_blocks_index), "rows")
+    try:
+        terms = sorted(view.reader.field_terms("body"),
+                       key=lambda t: -view.reader.doc_frequency("body", t))[:40]
+        for term in terms:
+            assert _positions_match(view, "body", term), term
+            p = view.postings("body", term, cache=False)
+            expected = {d: decode_positions(v) for d, _, v in _whoosh_postings(view, "body", term)}
+            for docnum in p.docs[::7].tolist():
+                assert p.positions_of(docnum) == expected[docnum]
     finally:
         view.close()

@@ -2,7 +2,7 @@
 with a hostile client and an index swap under load.
 
     .venv/bin/python bench/load.py [--workers 1,2] [--seconds 60] [--clients 20] [--index DIR]
-                                   [--rebuild-archive DIR] [--threads 8] [--max-requests N]
+                                   [--rebuild-archive DIR] [--threads 2] [--max-requests N]
                                    [--json FILE]
 
 Starts ``muragat-web --workers W`` on a free loopback port, for each W of ``--workers`` in
@@ -622,8 +622,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rebuild-archive", type=Path, default=None,
                         help="archive rebuilt under load (default: every 9th article of the "
                         "benchmark corpus, so article ids stay valid across the swap)")
-    parser.add_argument("--threads", type=int, default=8,
-                        help="threads per worker process (default 8)")
+    parser.add_argument("--threads", type=int, default=2,
+                        help="threads per worker process (default 2, as muragat-web)")
     parser.add_argument("--max-requests", type=int, default=500_000,
                         help="request cap per phase (default 500000)")
     parser.add_argument("--phase-timeout", type=float, default=900.0,

@@ -387,8 +387,8 @@ def test_serve_arguments(monkeypatch) -> None:
     assert (args.host, args.port) == ("127.0.0.1", 8000)
     monkeypatch.setenv("MURAGAT_PORT", "8123")
     assert serve.parse_args([]).port == 8123
-    assert serve.parse_args(["--port", "9000", "--threads", "2"]).threads == 2
-    assert args.workers == serve.cores() >= 1 and args.threads == 8
+    assert serve.parse_args(["--port", "9000", "--threads", "8"]).threads == 8
+    assert args.workers == serve.cores() >= 1 and args.threads == 2
     assert serve.parse_args(["--workers", "3"]).workers == 3
 
 

@@ -4,6 +4,6 @@
 swap; ``codec`` Whoosh's codec as we tune it; ``blocks`` the posting blocks and their values;
 ``segment_builder`` our writer of whole segments (spilling sorted runs, ``runs``);
 ``posting_arrays`` the arrays beside a segment; ``facets_file`` its articles' entity values;
-``sentence_maps`` its articles' sentences.
+``sentence_maps`` its articles' sentences; ``vocabulary_file`` a generation's words.
 The only place that touches Whoosh's private names.
 """

@@ -114,7 +114,7 @@ class Reranker:
             common = np.intersect1d(common, sentences(wt.terms), assume_unique=True)
         if not len(common):
             return
-        exact = sum(np.isin(common, sentences((wt.word,))).astype(np.int64) for wt in words)
+        exact = np.sum([np.isin(common, sentences((wt.word,))) for wt in words], axis=0)
         weight = [(1 + PASSAGE_EXACT * e / k) / math.comb(max(int(n), k), k)
                   for e, n in zip(exact.tolist(), sizes[common].tolist(), strict=True)]
         owner = np.searchsorted(np.cumsum(counts), common, side="right")

@@ -68,9 +68,7 @@ class IndexView:
             if leaf.has_deletions():
                 self.alive[[base + d for d in leaf.deleted_docs_set]] = False
         self.doc_count = int(self.alive.sum())
-        self._cache: OrderedDict[tuple[str, str], Postings] = OrderedDict()
-        self._cache_sizes: dict[tuple[str, str], int] = {}
-        self._cached_bytes = 0
+        self.postings_cache = PostingsCache()
         self._stored: OrderedDict[int, dict] = OrderedDict()
         self.derived: dict = {}  # arrays computed once per view on first use (entity pages)
         self._read_columns()
@@ -140,30 +138,17 @@ class IndexView:
     # Postings and stored fields
 
     def postings(self, fieldname: str, term: str, cache: bool = True) -> Postings:
-        """All live postings of a term (cached). Read with this thread's readers, outside the
+        """All live postings of a term (cached). Read with this thread's readers, outside any
         lock: two threads asking for one term at once both read it, and one copy is kept."""
         key = (fieldname, term)
-        with self.lock:
-            hit = self._cache.get(key)
-            if hit is not None:
-                self._cache.move_to_end(key)
-                return hit
+        hit = self.postings_cache.get(key)
+        if hit is not None:
+            return hit
         p = read_postings(self.local_leaves(), self.arrays, self.alive, fieldname, term,
                           self.local_leaves)
         if cache:
-            with self.lock:
-                if key not in self._cache:
-                    self._cache[key] = p
-                    self._cache_sizes[key] = p.nbytes
-                    self._cached_bytes += p.nbytes
-                    self._evict()
+            self.postings_cache.put(key, p)
         return p
-
-    def _evict(self) -> None:
-        """The least recently used terms dropped while over ``CACHE_BYTES`` (under the lock)."""
-        while self._cached_bytes > CACHE_BYTES and len(self._cache) > 1:
-            old, _ = self._cache.popitem(last=False)
-            self._cached_bytes -= self._cache_sizes.pop(old)
 
     def dense_tf(self, fieldname: str, term: str) -> np.ndarray:
         """The term's weight in every document, as a dense array (0 where absent)."""
@@ -222,3 +207,32 @@ def field_lengths(leaves: list, n: int) -> tuple[dict[str, np.ndarray], dict[str
         total = sum(leaf.field_length(name) for leaf, _ in leaves)
         average[name] = max(1.0, total / max(1, n))
     return lengths, average
+
+
+class PostingsCache:
+    """Terms' postings, the least recently used dropped while their arrays take more than
+    ``CACHE_BYTES``; its lock guards the bookkeeping only."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.entries: OrderedDict[tuple[str, str], Postings] = OrderedDict()
+        self.sizes: dict[tuple[str, str], int] = {}
+        self.nbytes = 0
+
+    def get(self, key: tuple[str, str]) -> Postings | None:
+        with self.lock:
+            hit = self.entries.get(key)
+            if hit is not None:
+                self.entries.move_to_end(key)
+            return hit
+
+    def put(self, key: tuple[str, str], p: Postings) -> None:
+        with self.lock:
+            if key in self.entries:
+                return
+            self.entries[key] = p
+            self.sizes[key] = p.nbytes
+            self.nbytes += p.nbytes
+            while self.nbytes > CACHE_BYTES and len(self.entries) > 1:
+                old, _ = self.entries.popitem(last=False)
+                self.nbytes -= self.sizes.pop(old)

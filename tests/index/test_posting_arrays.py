@@ -189,10 +189,11 @@ def test_the_postings_cache_stays_in_its_budget(small_blocks_index: Path,
             p = view.postings("body", term)
             assert p.positions is not None and p.nbytes >= 12 * len(p.docs)
             p.positions_of(int(p.docs[-1]))  # read by rows: nothing more is kept
-            assert view._cached_bytes <= 20_000 or len(view._cache) == 1
-            assert view._cached_bytes == sum(view._cache_sizes.values())
-        assert 1 < len(view._cache) < len(terms)  # some were dropped, the recent ones kept
-        assert ("body", terms[-1]) in view._cache
+            cache = view.postings_cache
+            assert cache.nbytes <= 20_000 or len(cache.entries) == 1
+            assert cache.nbytes == sum(cache.sizes.values())
+        assert 1 < len(cache.entries) < len(terms)  # some were dropped, the recent ones kept
+        assert ("body", terms[-1]) in cache.entries
     finally:
         view.close()
 

@@ -27,6 +27,15 @@ def term_positions(view: IndexView, fieldname: str, terms: tuple[str, ...] | set
     return sorted(found)
 
 
+def occurrence_keys(view: IndexView, fieldname: str, terms: tuple[str, ...],
+                    mask: np.ndarray) -> np.ndarray:
+    """Keys docnum << 32 | position of the terms' occurrences in the documents of ``mask``,
+    term after term (each term's sorted; a position held by two terms comes twice)."""
+    parts = [(docs << 32) | found for docs, found in
+             (view.postings(fieldname, term).positions_in(mask) for term in terms)]
+    return np.concatenate(parts) if parts else np.zeros(0, np.int64)
+
+
 def positions(view: IndexView, fieldname: str, wt: WordTerms, docnum: int) -> list[int]:
     """Sorted positions of the word (any of its terms) in one document."""
     return term_positions(view, fieldname, wt.terms, docnum)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from indexer.search.budget import Budget
-from indexer.search.occurrences import positions
+from indexer.search.occurrences import occurrence_keys, positions
 from indexer.search.view import IndexView
 from indexer.search.windows import min_span
 from indexer.search.words import WordTerms
@@ -36,7 +36,7 @@ class PhraseMatcher:
             # Where the phrase would start; with ``slop``, where the anchor stands (the other
             # words must stand within ``reach`` of it, in any order).
             shift = 0 if slop else offsets[order[0]]
-            starts = self.keys(f, wts[order[0]], mask) - shift
+            starts = occurrence_keys(self.view, f, wts[order[0]].terms, mask) - shift
             for i in order[1:]:
                 if not len(starts):
                     break
@@ -73,13 +73,6 @@ class PhraseMatcher:
             if min_span([positions(self.view, fieldname, wt, d) for wt in wts]) <= span:
                 out.append(d)
         return out
-
-    def keys(self, fieldname: str, wt: WordTerms, mask: np.ndarray) -> np.ndarray:
-        """Keys docnum << 32 | position of the word's occurrences in ``mask`` (a position held
-        by two of its terms comes twice)."""
-        parts = [(docs << 32) | found for docs, found in
-                 (self.view.postings(fieldname, term).positions_in(mask) for term in wt.terms)]
-        return np.concatenate(parts) if parts else np.zeros(0, np.int64)
 
 
 def _near(keys: np.ndarray, at: np.ndarray, reach: int) -> np.ndarray:

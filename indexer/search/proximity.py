@@ -22,6 +22,7 @@ import numpy as np
 
 from indexer.search import windows as window_weights
 from indexer.search.budget import Budget
+from indexer.search.occurrences import occurrence_keys
 from indexer.search.view import IndexView
 from indexer.search.windows import Window, window_arrays
 from indexer.search.words import WordTerms, unique
@@ -105,9 +106,8 @@ class Reranker:
         mask[best] = True
 
         def sentences(terms: tuple[str, ...]) -> np.ndarray:
-            keys = [(d << 32) | p for d, p in
-                    (self.view.postings("body", t).positions_in(mask) for t in terms)]
-            return np.unique(np.searchsorted(cuts, np.concatenate(keys), side="right") - 1)
+            keys = occurrence_keys(self.view, "body", terms, mask)
+            return np.unique(np.searchsorted(cuts, keys, side="right") - 1)
 
         common = sentences(words[0].terms)
         for wt in words[1:]:
@@ -152,6 +152,4 @@ class Reranker:
     def _keys(self, terms: tuple[str, ...], mask: np.ndarray) -> np.ndarray:
         """Sorted unique keys docnum << 32 | position of the terms' body occurrences in
         ``mask``."""
-        keys = [(d << 32) | p for d, p in
-                (self.view.postings("body", term).positions_in(mask) for term in terms)]
-        return np.unique(np.concatenate(keys)) if keys else np.zeros(0, np.int64)
+        return np.unique(occurrence_keys(self.view, "body", terms, mask))

@@ -1,4 +1,5 @@
-"""Highlighted snippets from the character offsets stored in the index (no re-analysis).
+"""Highlighted snippets from the spans of matched words (``occurrences.spans``: positions,
+then the matched sentences read again).
 
 Everything from the article is HTML-escaped; only the ``<mark>`` tags are markup.
 """

@@ -6,7 +6,7 @@ INDEX is a live index link or a build folder. Prints, per file kind, the bytes o
 Whoosh compound segment (``.seg``) broken down into its parts (term table ``.trm``, postings
 ``.pst``, the stored fields column ``_stored.col``, the other per-document columns); the
 postings of the text fields broken down into block headers, docnums, weights and values
-(character offsets), estimated from every ``--sample``-th term of each document-frequency band
+(positions), estimated from every ``--sample``-th term of each document-frequency band
 (components pickled and, where the block is compressed, zlib-compressed separately, their
 shares applied to the real block bytes); the postings arrays (``.parr``) broken down into
 docnums, weights, block tables, counts and positions, with what positions and docnums would
@@ -73,6 +73,8 @@ def postings_breakdown(build: Path, sample: int) -> dict:
     from whoosh.codec.whoosh3 import W3TermInfo
     from whoosh.filedb.filestore import FileStorage
 
+    from indexer.store import blocks
+
     ix = FileStorage(str(build), supports_mmap=False, readonly=True).open_index()
     reader = ix.reader()
     bands: dict[tuple[str, str], dict[str, float]] = defaultdict(lambda: defaultdict(float))
@@ -109,7 +111,7 @@ def postings_breakdown(build: Path, sample: int) -> dict:
                 comp = info_t[3]
                 raw = zlib.decompress(data) if comp else data
                 ids, weights, values = pickle.loads(raw)
-                parts = [pickle.dumps(x, 2) for x in (ids, weights, values)]
+                parts = [pickle.dumps(x, blocks.PROTOCOL) for x in (ids, weights, values)]
                 if comp:
                     sizes = [len(zlib.compress(p, comp)) for p in parts]
                 else:
@@ -137,26 +139,31 @@ def arrays_breakdown(build: Path) -> dict:
 
     out: dict[str, float] = defaultdict(float)
     for pidx in sorted(build.glob("*" + posting_arrays.INDEX)):
-        raw = np.fromfile(pidx, np.int64)
-        if not len(raw) or raw[0] != posting_arrays.MAGIC:
+        segid = pidx.name[: -len(posting_arrays.INDEX)]
+        arrays = posting_arrays.SegmentArrays.open(build, segid)
+        if arrays is None:
             continue  # arrays of another version
-        rows = raw[1:].reshape(-1, posting_arrays.COLUMNS)
-        data = np.fromfile(pidx.with_suffix(posting_arrays.DATA), np.uint8)
-        out["terms"] += len(rows)
-        for _, start, n, blocks, m in rows.tolist():
-            out["docnums"] += 4 * n
-            out["weights"] += 4 * n
+        out["terms"] += len(arrays.index)
+        for row in arrays.index.tolist():
+            offset, n, blocks, m = row[0], row[2], row[3], row[4]
+            layout = (posting_arrays.Layout.unpack(row[5]) if arrays.version >= 3
+                      else posting_arrays.Layout(4, 4, 4, False, 1.0))
+            out["docnums"] += layout.docs * n
+            out["weights"] += 0 if layout.derived else 4 * n
             out["block tables"] += 12 * blocks
-            out["counts"] += 4 * n
-            out["positions"] += 4 * m
+            out["counts"] += layout.counts * n
+            out["positions"] += layout.positions * m
             out["postings"] += n
             out["occurrences"] += m
-            base = start + 8 * n + 12 * blocks
+            found = arrays.find(offset)
+            assert found is not None
+            docs, _, _, _, by_rows = found
+            counts, pos = by_rows.rows(np.arange(n))
+            pos = pos.astype(np.int64)
+            out["docnums varint"] += varint_bytes(np.diff(docs.astype(np.int64), prepend=0))
+            out["counts varint"] += varint_bytes(counts)
             if not m:
                 continue
-            docs = np.frombuffer(data, np.uint32, n, start)
-            counts = np.frombuffer(data, np.uint32, n, base)
-            pos = np.frombuffer(data, np.uint32, m, base + 4 * n).astype(np.int64)
             # Positions delta-coded within each posting (the first from 0), as varints.
             firsts = np.zeros(m, bool)
             firsts[np.cumsum(counts)[:-1] % max(m, 1)] = True
@@ -164,8 +171,7 @@ def arrays_breakdown(build: Path) -> dict:
             deltas = np.diff(pos, prepend=0)
             deltas[firsts] = pos[firsts]
             out["positions varint"] += varint_bytes(deltas)
-            out["counts varint"] += varint_bytes(counts)
-            out["docnums varint"] += varint_bytes(np.diff(docs.astype(np.int64), prepend=0))
+        arrays.close()
     return dict(out)
 
 

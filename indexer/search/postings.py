@@ -18,7 +18,7 @@ import numpy as np
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.reading import TermNotFound
 
-from indexer.store.blocks import decode_positions
+from indexer.store.blocks import decode_positions, positions_decoder
 from indexer.store.posting_arrays import SegmentArrays, TermPositions
 
 
@@ -41,6 +41,8 @@ class Postings:
     # (row → row before deletions, or None).
     positions: list[tuple[int, TermPositions]] | None = None
     kept: np.ndarray | None = None
+    # Reads a value's positions (the field's format's: ``blocks.positions_decoder``).
+    decode: Callable[[bytes], list[int]] = decode_positions
     _positions: dict[int, list[int]] = field(default_factory=dict)
 
     @property
@@ -71,7 +73,7 @@ class Postings:
             return segment.row(at - start)
         found = self._positions.get(docnum)
         if found is None:
-            found = self._positions[docnum] = decode_positions(self.values[i])
+            found = self._positions[docnum] = self.decode(self.values[i])
         return found
 
     def positions_in(self, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -87,7 +89,7 @@ class Postings:
             docnum = int(self.docs[row])
             found = cache.get(docnum)
             if found is None:
-                found = cache[docnum] = decode_positions(self.values[row])
+                found = cache[docnum] = self.decode(self.values[row])
             docs += [docnum] * len(found)
             positions += found
         return np.array(docs, np.int64), np.array(positions, np.int64)
@@ -182,6 +184,7 @@ def read_postings(leaves: list, arrays: list[SegmentArrays | None], alive: np.nd
     ``leaves_now``: the segment readers of the thread reading the values later (a cached
     term's values are read by whichever thread needs them), by default ``leaves``."""
     parts = _Parts()
+    decode: Callable[[bytes], list[int]] = decode_positions
     for k, ((leaf, base), segment_arrays) in enumerate(zip(leaves, arrays, strict=True)):
         tbytes = leaf._text_to_bytes(fieldname, term)
         terms = leaf._terms
@@ -192,6 +195,7 @@ def read_postings(leaves: list, arrays: list[SegmentArrays | None], alive: np.nd
         found = (segment_arrays.find(info.extent()[0])
                  if segment_arrays and not info.is_inlined() else None)
         fmt = leaf.schema[fieldname].format
+        decode = positions_decoder(fmt)
         key = (fieldname, tbytes)
 
         def matcher(k=k, info=info, fmt=fmt, key=key) -> W3LeafMatcher:
@@ -217,7 +221,7 @@ def read_postings(leaves: list, arrays: list[SegmentArrays | None], alive: np.nd
         d, w = d[keep], w[keep]
     values: RowValues = (parts.values[0][1] if len(parts.values) == 1 and kept is None
                          else Values(parts.values, kept))
-    return Postings(d, w, values, parts.positions if parts.all_arrays else None, kept)
+    return Postings(d, w, values, parts.positions if parts.all_arrays else None, kept, decode)
 
 
 def _add_from_blocks(parts: _Parts, m, base: int) -> None:

@@ -1,23 +1,29 @@
 """Posting blocks: a term's postings as Whoosh's W3 codec writes them, and their values.
 
-A posting's value is Whoosh's ``Positions`` format: the positions of the term in the document
-(``Characters``, with the character offsets of each occurrence, in an index built before they
-were dropped). ``BlockEncoder`` writes a whole term's blocks at
-once (the bytes ``W3PostingsWriter`` would write posting by posting); ``decode_positions`` reads
-values back.
+A posting's value holds the positions of the term in the document, in the field's format:
+``PositionDeltas`` (``indexer.store.formats``), or in an index built before it Whoosh's
+``Positions`` (``Characters``, with character offsets, before those were dropped).
+``value_encoder`` and ``positions_decoder`` give the functions for a format. ``BlockEncoder``
+writes a whole term's blocks at once (what ``W3PostingsWriter`` would write posting by
+posting, pickled with protocol 5 where Whoosh uses 2, and with whole-number weights as
+integers: Whoosh's reader unpickles any protocol and scores with any number, and the blocks
+are half the size).
 """
 
 from __future__ import annotations
 
 import zlib
 from array import array
+from collections.abc import Callable
 from itertools import accumulate
 from pickle import dumps, loads
 
+from whoosh.formats import Characters, Format
 from whoosh.system import pack_int, pack_uint, unpack_int
 from whoosh.util.numeric import length_to_byte
 
 from indexer.store.codec import MIN_COMPRESSED_POSTINGS, MuragatCodec
+from indexer.store.formats import VARINTS, PositionDeltas, decode_deltas, varint
 
 # A term's stats: (sum of weights, postings, min length or None, max length, max weight, first
 # docnum, last docnum).
@@ -31,9 +37,41 @@ Piece = tuple[Stats, tuple[bytes, int, bytes, bytes, bytes, bytes, bytes, bytes]
 # Postings per block (Whoosh's W3 default).
 BLOCK_LIMIT = 128
 _ONE = pack_uint(1)
+# The pickle protocol of the blocks (Whoosh writes 2: bytes as ``_codecs.encode`` calls).
+PROTOCOL = 5
+
+Occurrence = tuple[int, int, int]  # position, first character, character after the last
 
 
-def encode_characters(occurrences: list[tuple[int, int, int]]) -> bytes:
+def value_encoder(fmt: Format) -> Callable[[list[Occurrence]], bytes]:
+    """The function making a posting value of ``fmt`` from a document's occurrences."""
+    if isinstance(fmt, PositionDeltas):
+        return encode_delta_positions
+    if isinstance(fmt, Characters):
+        return encode_characters
+    return encode_positions
+
+
+def positions_decoder(fmt: Format) -> Callable[[bytes], list[int]]:
+    """The function reading the positions back from a posting value of ``fmt``."""
+    return decode_deltas if isinstance(fmt, PositionDeltas) else decode_positions
+
+
+def encode_delta_positions(occurrences: list[Occurrence]) -> bytes:
+    """A ``PositionDeltas`` value from (position, startchar, endchar) occurrences."""
+    if len(occurrences) == 1:  # most postings
+        pos = occurrences[0][0]
+        return VARINTS[pos] if pos < 16384 else varint(pos)
+    out = []
+    base = 0
+    for pos, _, _ in occurrences:
+        d = pos - base
+        out.append(VARINTS[d] if d < 16384 else varint(d))
+        base = pos
+    return b"".join(out)
+
+
+def encode_characters(occurrences: list[Occurrence]) -> bytes:
     """A posting value in Whoosh's ``Characters`` format (same bytes as its ``encode``)."""
     if len(occurrences) == 1:  # most terms occur once in a document
         pos, start, end = occurrences[0]
@@ -47,7 +85,7 @@ def encode_characters(occurrences: list[tuple[int, int, int]]) -> bytes:
     return pack_uint(len(deltas)) + dumps(deltas, 2)
 
 
-def encode_positions(occurrences: list[tuple[int, int, int]]) -> bytes:
+def encode_positions(occurrences: list[Occurrence]) -> bytes:
     """A posting value in Whoosh's ``Positions`` format (the bytes its ``encode`` gives: the
     count, then the pickled list of position deltas) from (position, startchar, endchar)
     occurrences. The pickle is put together from a table of pickled integers: a call of
@@ -180,7 +218,8 @@ class BlockEncoder:
             if known:
                 minlength, maxlength = min(known), max(known)
         maxweight = max(weights)
-        data = dumps((_deltas(ids), _mini_weights(weights), self._mini_values(values)), 2)
+        data = dumps((_deltas(ids), _mini_weights(weights), self._mini_values(values)),
+                     PROTOCOL)
         comp = self.level if len(ids) >= MIN_COMPRESSED_POSTINGS else 0
         if comp:
             data = zlib.compress(data, comp)
@@ -201,13 +240,14 @@ class BlockEncoder:
 
 
 def _mini_weights(weights: array) -> tuple[float, ...] | float | None:
-    """As W3: no weights when all are 1, one when all are equal, else each."""
+    """As W3: no weights when all are 1, one when all are equal, else each (whole numbers as
+    integers: 2 bytes pickled instead of 9)."""
     top, bottom = max(weights), min(weights)
     if top == 1.0 and bottom == 1.0:
         return None
     if bottom == top:
         return weights[0]
-    return tuple(weights)
+    return tuple(int(w) if w.is_integer() and w < 65536 else w for w in weights)
 
 
 def _deltas(ids: array) -> tuple[int, ...]:

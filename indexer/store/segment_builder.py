@@ -20,7 +20,6 @@ from operator import itemgetter
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3FieldWriter, W3TermInfo
 from whoosh.filedb.filetables import _lengths as _HASH_LENGTHS
-from whoosh.formats import Characters
 from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import length_to_byte
 
@@ -29,9 +28,8 @@ from indexer.store.blocks import (
     BlockEncoder,
     Piece,
     TermPostings,
-    encode_characters,
-    encode_positions,
     join,
+    value_encoder,
 )
 from indexer.store.codec import LENGTH_OF_BYTE, MuragatCodec
 from indexer.store.facets_file import write_facets
@@ -86,8 +84,7 @@ class SegmentBuilder:
     def _add_text(self, name: str, field, docnum: int, occurrences: Occurrences) -> int:
         terms = self._terms.setdefault(name, {})
         boost = field.format.field_boost
-        encode = (encode_characters if isinstance(field.format, Characters)
-                  else encode_positions)
+        encode = value_encoder(field.format)
         length = 0
         for term, found in occurrences.items():
             postings = terms.get(term)
@@ -155,7 +152,8 @@ class SegmentBuilder:
                         writer.finish_field()
                     field_name = name
                     writer.start_field(name, self.schema[name])
-                    term_writer = TermWriter(writer, arrays)
+                    term_writer = TermWriter(writer, arrays,
+                                             self.schema[name].format.field_boost)
                 assert term_writer is not None
                 term_writer.write(term.encode("utf-8"), piece)
                 if name in ENTITY_FIELDS:
@@ -237,13 +235,14 @@ class TermWriter:
     """Writes whole encoded terms of one field into a ``W3FieldWriter``'s files (the bytes that
     its ``start_term``/``add``/``finish_term`` would write) and into the postings arrays."""
 
-    def __init__(self, writer: W3FieldWriter, arrays: PostingArrays) -> None:
+    def __init__(self, writer: W3FieldWriter, arrays: PostingArrays, boost: float) -> None:
         self.postfile = writer._postfile
         self.offset = self.postfile.tell()
         self.tindex = writer._tindex
         self.tindex_at = self.tindex.dbfile.tell()
         self.prefix = pack_ushort(writer._fieldid)
         self.arrays = arrays
+        self.boost = boost
 
     def write(self, tbytes: bytes, piece: Piece) -> None:
         (weight, total, minlength, maxlength, maxweight, first, last), encoded = piece
@@ -254,7 +253,7 @@ class TermWriter:
             length_to_byte(maxlength), maxweight, first, last,
         )
         self._add_term(self.prefix + tbytes, info + pack_long(self.offset) + pack_int(len(data)))
-        self.arrays.add(self.offset, piece)
+        self.arrays.add(self.offset, piece, self.boost)
         self.offset += len(data)
 
     def _add_term(self, key: bytes, value: bytes) -> None:

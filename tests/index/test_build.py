@@ -17,6 +17,7 @@ from whoosh.query import Or, Phrase, Term
 from indexer.build import BUILD_INFO, BuildError, rebuild, rollback, update
 from indexer.build.lock import LockedError, WriterLock
 from indexer.store import generations
+from indexer.store.formats import PositionDeltas
 from indexer.text.morphology import any_form_terms
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -66,13 +67,17 @@ def test_rebuild_indexes_the_archive(archive: Path, tmp_path: Path) -> None:
 
 
 def test_plain_whoosh_searches_phrases(archive: Path, tmp_path: Path) -> None:
-    """The index keeps positions only (no character offsets): Whoosh itself still checks
-    phrases and reads the positions our segment writer encoded."""
+    """The index keeps positions only (no character offsets), as varint deltas: Whoosh itself
+    still checks phrases, scores and reads the positions our segment writer encoded, through
+    the format pickled with the schema."""
     index = tmp_path / "index"
     rebuild(archive, index, workers=1, entities=False)
     ix = whoosh_index.open_dir(str(index))
-    assert type(ix.schema["body"].format) is Positions
+    assert type(ix.schema["body"].format) is PositionDeltas
+    assert isinstance(ix.schema["body"].format, Positions)
     with ix.searcher() as s:
+        scored = s.search(Term("body", "конституции"))
+        assert {h["id"] for h in scored} == {"kz/a", "kz/b"} and scored[0].score > 0
         found = s.search(Phrase("body", ["проект", "конституции"]))
         assert {h["id"] for h in found} == {"kz/a"}
         assert list(s.search(Phrase("body", ["конституции", "проект"]))) == []

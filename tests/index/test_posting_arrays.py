@@ -13,7 +13,6 @@ from indexer.search.facet_arrays import segment_values
 from indexer.search.postings import Blocks, Values
 from indexer.search.view import IndexView
 from indexer.store import blocks, generations, posting_arrays
-from indexer.store.blocks import decode_positions
 
 pytestmark = pytest.mark.slow  # writes and compares whole indexes term by term
 
@@ -38,8 +37,9 @@ def _positions_match(view: IndexView, fieldname: str, term: str) -> bool:
     mask = np.zeros(view.n, bool)
     mask[::2] = True
     docs, positions = view.postings(fieldname, term, cache=False).positions_in(mask)
+    decode = view.reader.schema[fieldname].format.decode_positions  # Whoosh's reading
     expected = [(d, pos) for d, _, value in _whoosh_postings(view, fieldname, term) if mask[d]
-                for pos in decode_positions(value)]
+                for pos in decode(value)]
     return list(zip(docs.tolist(), positions.tolist(), strict=True)) == expected
 
 
@@ -211,8 +211,105 @@ def test_positions_read_by_rows_however_the_reads_are_split(
         for term in terms:
             assert _positions_match(view, "body", term), term
             p = view.postings("body", term, cache=False)
-            expected = {d: decode_positions(v) for d, _, v in _whoosh_postings(view, "body", term)}
+            decode = view.reader.schema["body"].format.decode_positions
+            expected = {d: decode(v) for d, _, v in _whoosh_postings(view, "body", term)}
             for docnum in p.docs[::7].tolist():
                 assert p.positions_of(docnum) == expected[docnum]
     finally:
         view.close()
+
+
+def _piece(docs: list[int], counts: list[int], positions: list[int], boost: float,
+           weights: list[float] | None = None) -> blocks.Piece:
+    w = weights if weights is not None else [c * boost for c in counts]
+    stats = (sum(w), len(docs), None, 0, max(w), docs[0], docs[-1])
+    parts = [np.array(docs, np.uint32), np.array(w, np.float32), np.array([0], np.uint32),
+             np.array([0], np.uint64), np.array(counts, np.uint32),
+             np.array(positions, np.uint32)]
+    return stats, (b"", 0, *(p.tobytes() for p in parts))
+
+
+@pytest.mark.parametrize(("top_doc", "top_count", "top_pos", "sizes"),
+                         [(60_000, 3, 900, (2, 1, 2)), (70_000, 300, 70_000, (4, 2, 4)),
+                          (200, 70_000, 70_100, (2, 4, 4))])
+def test_arrays_are_as_narrow_as_their_values(tmp_path: Path, top_doc: int, top_count: int,
+                                              top_pos: int, sizes: tuple[int, int, int]) -> None:
+    """Each term's docnums, counts and positions take the fewest bytes that hold its largest
+    value, and read back the same; weights that are the counts times the boost are not
+    stored, other weights are."""
+    n = posting_arrays.ARRAY_POSTINGS
+    docs = list(range(n - 1)) + [top_doc]
+    counts = [1] * (n - 1) + [top_count]
+    positions = list(range(n - 1)) + list(range(top_pos - top_count + 1, top_pos + 1))
+    writer = posting_arrays.PostingArrays(str(tmp_path), "seg")
+    writer.add(0, _piece(docs, counts, positions, 2.5), 2.5)
+    odd = [1.0] * n  # an ID field's weights: not its (zero) counts times the boost
+    writer.add(100, _piece(docs, [0] * n, [], 1.0, odd), 1.0)
+    writer.close()
+    arrays = posting_arrays.SegmentArrays.open(tmp_path, "seg")
+    assert arrays is not None and arrays.version == 3
+    layout = posting_arrays.Layout.unpack(int(arrays.index[0, 5]))
+    assert (layout.docs, layout.counts, layout.positions) == sizes and layout.derived
+    assert not posting_arrays.Layout.unpack(int(arrays.index[1, 5])).derived
+    expected_size = (12 + sizes[0] * n + sizes[1] * n + sizes[2] * len(positions)
+                     + 12 + sizes[0] * n + 1 * n + 4 * n)  # counts of 0 in a byte, weights
+    assert (tmp_path / "seg.parr").stat().st_size == expected_size
+    found = arrays.find(0)
+    assert found is not None
+    d, w, _, _, pos = found
+    assert d.tolist() == docs and w.tolist() == [c * 2.5 for c in counts]
+    got_counts, got = pos.rows(np.arange(n))
+    assert got_counts.tolist() == counts and got.tolist() == positions
+    assert pos.row(n - 1) == positions[n - 1:]
+    other = arrays.find(100)
+    assert other is not None and other[1].tolist() == odd
+    arrays.close()
+
+
+def _as_version_2(folder: Path) -> None:
+    """Rewrite every segment's arrays in version 2's layout (all 4 bytes wide, weights stored
+    after the docnums), as an index built before version 3 holds them."""
+    for index_path in folder.glob("*" + posting_arrays.INDEX):
+        segid = index_path.name[: -len(posting_arrays.INDEX)]
+        arrays = posting_arrays.SegmentArrays.open(folder, segid)
+        assert arrays is not None and arrays.version == 3
+        rows = [posting_arrays.MAGIC_V2]
+        out = bytearray()
+        for i, (offset, _, n, nblocks, m, _) in enumerate(arrays.index.tolist()):
+            d, w, block_rows, block_offsets, pos = arrays.find(offset)
+            counts, positions = pos.rows(np.arange(n))
+            rows += [offset, len(out), n, nblocks, m]
+            for part, dtype in ((d, np.uint32), (w, np.float32), (block_rows, np.uint32),
+                                (block_offsets, np.uint64), (counts, np.uint32),
+                                (positions, np.uint32)):
+                out += np.asarray(part).astype(dtype).tobytes()
+            assert i < len(arrays.index)
+        arrays.close()
+        (folder / (segid + posting_arrays.DATA)).write_bytes(bytes(out))
+        index_path.write_bytes(np.array(rows, np.int64).tobytes())
+
+
+def test_version_2_arrays_read_the_same(small_blocks_index: Path, tmp_path: Path) -> None:
+    """An index built with version 2's arrays reads the same postings and positions."""
+    build_dir = generations.target(small_blocks_index)
+    copy = tmp_path / "v2"
+    copy.mkdir()
+    for path in build_dir.iterdir():
+        (copy / path.name).write_bytes(path.read_bytes())
+    _as_version_2(copy)
+    new, old = IndexView(build_dir, "v3"), IndexView(copy, "v2")
+    try:
+        assert all(a is not None and a.version == 2 for a in old.arrays)
+        mask = np.ones(new.n, bool)
+        terms = sorted(new.reader.field_terms("body"),
+                       key=lambda t: -new.reader.doc_frequency("body", t))[:60]
+        for term in terms:
+            a, b = new.postings("body", term, cache=False), old.postings("body", term, cache=False)
+            assert a.positions is not None and b.positions is not None
+            assert a.docs.tolist() == b.docs.tolist() and a.weights.tolist() == b.weights.tolist()
+            assert [x.tolist() for x in a.positions_in(mask)] == [
+                x.tolist() for x in b.positions_in(mask)]
+            assert _ours(old, "body", term) == _whoosh_postings(old, "body", term)
+    finally:
+        new.close()
+        old.close()

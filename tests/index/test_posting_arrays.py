@@ -313,3 +313,31 @@ def test_version_2_arrays_read_the_same(small_blocks_index: Path, tmp_path: Path
     finally:
         new.close()
         old.close()
+
+
+def test_update_of_an_index_with_version_2_arrays(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """An index built with version 2's arrays takes an ``index update``: the new segment has
+    version 3's, the old ones keep theirs, and every term reads as Whoosh reads it."""
+    from indexer.build import update
+
+    monkeypatch.setattr(posting_arrays, "ARRAY_POSTINGS", 3)  # the new article's terms too
+    archive = make_archive(tmp_path / "archive")
+    index = tmp_path / "instance" / "index"
+    rebuild(archive, index, workers=1, entities=False)
+    _as_version_2(generations.target(index))
+    for n in range(4):
+        (archive / f"new-{n}.txt").write_text(
+            f"date 2025-03-0{n + 1}\ntitle Заметка {n}\n\n"
+            + "Мажилис одобрил закон о бюджете. " * (10 + n), encoding="utf-8")
+    report = update(archive, index, entities=False)
+    assert report.added == 4
+    view = IndexView(generations.target(index), "upgraded")
+    try:
+        assert sorted(a.version for a in view.arrays if a is not None) == [2, 3]
+        assert all(len(a.index) >= 5 for a in view.arrays if a is not None)
+        for term in ("закон", "~закон", "мажилис", "~бюджет", "в", "и"):
+            assert _ours(view, "body", term) == _whoosh_postings(view, "body", term), term
+            assert _positions_match(view, "body", term), term
+    finally:
+        view.close()

@@ -128,10 +128,6 @@ class Layout:
         return Layout(n & 15, n >> 4 & 15, n >> 8 & 15, bool(n >> 12 & 1), boost)
 
 
-# Version 2's layout: every array 4 bytes wide, weights stored (after the docnums).
-_V2 = Layout(4, 4, 4, False, 1.0)
-
-
 class PostingArrays:
     """Writes a segment's postings arrays, a term at a time, in the order of its postings."""
 

@@ -19,8 +19,18 @@ from functools import lru_cache
 from whoosh.analysis import Filter, LowercaseFilter, Token
 
 from indexer.text.morphology import lemma_terms, lemmas, marked
-from indexer.text.normalise import normalise
+from indexer.text.normalise import normalise, one_script
 from indexer.text.tokens import WORD_RE, RussianTokenizer, compound_parts, is_compound
+
+
+class OneScriptFilter(Filter):
+    """Writes a word typed in two scripts in its own (``normalise.one_script``); before
+    lower-casing, which would lose which capitals were Latin («Тwitter»)."""
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for t in tokens:
+            t.text = one_script(t.text)
+            yield t
 
 
 class YoFilter(Filter):
@@ -92,12 +102,12 @@ def index_occurrences(text: str, starts: list[int] | None = None) -> Occurrences
 
 def surface_analyzer():
     """Words as written (lower-cased, ё = е): the exact-form field."""
-    return RussianTokenizer() | LowercaseFilter() | YoFilter()
+    return RussianTokenizer() | OneScriptFilter() | LowercaseFilter() | YoFilter()
 
 
 def lemma_analyzer():
     """Words with their lemmas stacked: the main search fields."""
-    return RussianTokenizer() | LowercaseFilter() | YoFilter() | LemmaFilter()
+    return RussianTokenizer() | OneScriptFilter() | LowercaseFilter() | YoFilter() | LemmaFilter()
 
 
 def positions(analyzer, text: str) -> list[list[str]]:

@@ -8,6 +8,7 @@ import pytest
 
 from indexer.text.analyzer import lemma_analyzer, positions, surface_analyzer
 from indexer.text.morphology import LEMMA_MARK, any_form_terms
+from indexer.text.normalise import normalise, one_script
 
 ANALYZER = lemma_analyzer()
 
@@ -74,6 +75,31 @@ def test_latin_and_numbers() -> None:
         {"covid-19", "covid"},
         {"19"},
     ]
+
+
+@pytest.mark.parametrize(
+    "typed, shown",
+    [
+        ("Cергей", "сергей"),  # a Latin C
+        ("CША", "сша"),
+        ("Pacпaxнул", "распахнул"),  # more Latin look-alikes than Cyrillic letters
+        ("Католичеcкой", "католической"),
+        ("Қазақcтан", "қазақстан"),  # Kazakh letters stay
+        ("Тwitter", "twitter"),  # a Cyrillic Т in a Latin word
+        ("МI5", "mi5"),
+        ("2СaO", "2cao"),
+    ],
+)
+def test_words_typed_in_two_scripts_meet_their_word(typed: str, shown: str) -> None:
+    assert normalise(typed) == shown
+    assert terms(typed)[0] >= {shown}
+    assert len(one_script(typed)) == len(typed)
+
+
+def test_words_in_one_script_and_odd_words_are_left_alone() -> None:
+    for text in ("iPhone", "RTД", "делиjе", "обычный текст", "KEGOC", "a" * 100 + "б"):
+        assert one_script(text) == text
+        assert normalise(text) == text.lower()
 
 
 def test_hyphenated_compounds_whole_and_in_parts() -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import numpy as np
+
 from indexer.build import rebuild, update
 from indexer.search import Searcher, SearchRequest
 from indexer.store import generations
@@ -62,3 +64,18 @@ def test_an_index_built_before_reprints_gets_them_at_its_next_update(tmp_path: P
     copy(archive, "weekly")
     update(archive, index, entities=False)  # sketches every article from the stored text
     assert groups(index) == [["news/agency", "news/evening", "news/weekly"]]
+
+
+def test_a_huge_text_is_shingled_by_its_beginning() -> None:
+    """Only the first ``SHINGLED_CHARS`` characters are hashed: a 50 MB «article» no longer
+    takes gigabytes to sketch; news-sized texts are shingled whole, as before."""
+    from indexer.build import reprints
+
+    sentence = "Правительство обсудило тарифы на электроэнергию и новые проекты. "
+    huge = sentence * (2 * reprints.SHINGLED_CHARS // len(sentence)) + "Конец текста."
+    assert len(huge) > reprints.SHINGLED_CHARS
+    head = huge[: reprints.SHINGLED_CHARS]
+    assert np.array_equal(reprints.shingles(huge), reprints.shingles(head))
+    news = sentence * 100
+    assert len(reprints.shingles(news)) > reprints.MIN_SHINGLES
+    assert not np.array_equal(reprints.shingles(news), reprints.shingles(news[:len(news) // 2]))

@@ -23,7 +23,7 @@ from whoosh.system import pack_int, pack_uint, unpack_int
 from whoosh.util.numeric import length_to_byte
 
 from indexer.store.codec import MIN_COMPRESSED_POSTINGS, MuragatCodec
-from indexer.store.formats import VARINTS, PositionDeltas, decode_deltas, varint
+from indexer.store.formats import PositionDeltas, decode_deltas, encode_deltas, varint
 
 # A term's stats: (sum of weights, postings, min length or None, max length, max weight, first
 # docnum, last docnum).
@@ -60,15 +60,8 @@ def positions_decoder(fmt: Format) -> Callable[[bytes], list[int]]:
 def encode_delta_positions(occurrences: list[Occurrence]) -> bytes:
     """A ``PositionDeltas`` value from (position, startchar, endchar) occurrences."""
     if len(occurrences) == 1:  # most postings
-        pos = occurrences[0][0]
-        return VARINTS[pos] if pos < 16384 else varint(pos)
-    out = []
-    base = 0
-    for pos, _, _ in occurrences:
-        d = pos - base
-        out.append(VARINTS[d] if d < 16384 else varint(d))
-        base = pos
-    return b"".join(out)
+        return varint(occurrences[0][0])
+    return encode_deltas([o[0] for o in occurrences])
 
 
 def encode_characters(occurrences: list[Occurrence]) -> bytes:

@@ -12,7 +12,8 @@ from indexer.entities.bodies import is_generic_head, residences
 from indexer.entities.chunks import Mention
 from indexer.entities.context import words_before
 from indexer.entities.declension import surname_forms
-from indexer.entities.word_facts import facts, guessed_name_part
+from indexer.entities.person_spans import fix_person_spans, starts_sentence
+from indexer.entities.word_facts import dictionary_parses, facts, guessed_name_part
 from indexer.entities.words import WORD_RE, is_cap, is_title
 
 MAX_WORDS = 6
@@ -102,14 +103,14 @@ def clean_spans(text: str, mentions: Sequence[Mention]) -> list[Mention]:
     cleaned = []
     for m in mentions:
         titled = m.kind == "PER" and _title_before(text, m.start)
-        first = m.kind == "PER" and _starts_sentence(text, m.start)
+        first = m.kind == "PER" and starts_sentence(text, m.start)
         for kind, rel_start, rel_end in _plan(m.kind, text[m.start : m.end], titled, first):
             start, end = _balance_quotes(text, m.start + rel_start, m.start + rel_end)
             start, end = _trim(text, start, end)
             checked = _checked_kind(text, kind, start, end)
             if checked:
                 cleaned.append(Mention(checked, start, end))
-    return residences(text, cleaned)
+    return residences(text, fix_person_spans(text, cleaned))
 
 
 def _checked_kind(text: str, kind: str, start: int, end: int) -> str | None:
@@ -125,18 +126,26 @@ def _checked_kind(text: str, kind: str, start: int, end: int) -> str | None:
         return None  # ``Воинскую`` cut from ``Воинскую часть``
     if kind == "PER" and _is_common_inan(span) and _title_before(text, start):
         return "ORG"  # ``депутаты Мажилиса``: the model reads the institution as a person
+    if kind == "PER" and _is_epithet(span):
+        return None  # «Кембриджский» of «герцог Кембриджский»: no name without the title
     return kind
 
 
+_PLACE_ADJECTIVE = re.compile(r"\w{3,}[сц]к(?:ий|ая|ого|ой|ому|им|ую|ом|ие|их)$")
+
+
+def _is_epithet(word: str) -> bool:
+    """An adjective of a place or a house before or instead of a name, never a name part
+    itself («Баварский Луитпольд», «герцог Кембриджский»; not «Вернадский», whose
+    dictionary parses include a surname, nor «Святая Тереза»)."""
+    low = word.lower()
+    if not _PLACE_ADJECTIVE.match(low):
+        return False
+    f = facts(low)
+    return f.adjective and not f.name_part
+
+
 Part = tuple[str, int, int]  # kind, start and end within the model's span
-
-
-_SENTENCE_END = re.compile(r"(?:^|[.!?…:]|\n)[\s«\"„“(—–-]*$")
-
-
-def _starts_sentence(text: str, start: int) -> bool:
-    """Does a sentence (or a paragraph, a quotation) start at ``start``?"""
-    return _SENTENCE_END.search(text, max(0, start - 8), start) is not None
 
 
 @lru_cache(maxsize=65_536)
@@ -182,6 +191,8 @@ def _strip_titles(text: str, m: Mention, title_before: bool, sentence_start: boo
     toks = [(s, e) for s, e in _tokens(text, m.start, m.end) if text[s:e].strip()]
     if len(toks) < 2:
         return [m]
+    if m.kind == "PER" and len(toks) >= 3 and all(e - s <= 3 for s, e in toks):
+        return [m]  # a Korean or Chinese name of short syllables: «Пан Ги Мун» («пан», sir)
     i, titled, extra = 0, False, []
     while i < len(toks) - 1:
         word = text[toks[i][0] : toks[i][1]]
@@ -190,14 +201,15 @@ def _strip_titles(text: str, m: Mention, title_before: bool, sentence_start: boo
         if m.kind != "PER" and not is_cap(word) and is_generic_head(word):
             break  # «мэрии Перми», «министерства обороны Израиля»
         if is_title(word) or (not is_cap(word) and not _is_particle(word)) or (
-            m.kind == "PER" and i == 0 and _is_descriptor(word, sentence_start)
+            m.kind == "PER" and (i == 0 and _is_descriptor(word, sentence_start)
+                                 or _is_epithet(word))
         ):
             titled = titled or is_title(word)
             i += 1
             continue
         if (titled or m.kind == "PER" and title_before) and _is_common_inan(word) and is_cap(word):
             # ``депутат Мажилиса Даулет …``: the institution is an entity of its own.
-            extra.append(Mention("ORG", toks[i][0], toks[i][1]))
+            extra.append(Mention(_body_or_place(word), toks[i][0], toks[i][1]))
             i += 1
             continue
         break
@@ -207,6 +219,12 @@ def _strip_titles(text: str, m: Mention, title_before: bool, sentence_start: boo
     if titled and m.kind != "PER" and _looks_like_person(text[rest.start : rest.end]):
         rest.kind = "PER"
     return [*extra, rest]
+
+
+def _body_or_place(word: str) -> str:
+    """The kind of a word between a post and a name: ``Мажилиса`` a body, ``Руанды`` a place."""
+    places = any("Geox" in p.tag.grammemes for p in dictionary_parses(word.lower()))
+    return "LOC" if places else "ORG"
 
 
 _AGED = re.compile(r"\w*летн(?:ий|яя|его|ей|ему|им|юю|ие|их|ими)$")

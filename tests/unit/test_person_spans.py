@@ -1,0 +1,99 @@
+"""Person spans fixed with the article as evidence (``indexer.entities.person_spans``): the
+model's spans are given, as it gives them on such texts; the clean-up, real pymorphy3 and the
+normaliser run on them."""
+
+from __future__ import annotations
+
+import pytest
+
+from indexer.entities import Mention, canonicalise, clean_spans, facets
+
+
+def _values(text: str, spans: list[tuple[str, str]]) -> dict[str, list[str]]:
+    """Facet values of ``text`` from model spans given as (kind, surface), found in order."""
+    mentions, pos = [], 0
+    for kind, surface in spans:
+        start = text.index(surface, pos)
+        mentions.append(Mention(kind, start, start + len(surface)))
+        pos = start + 1
+    return facets(canonicalise(text, clean_spans(text, mentions)))
+
+
+def test_a_sentences_first_noun_is_no_first_name() -> None:
+    text = ("Актёр Джеймс Гандольфини умер в Риме. Карьера Гандольфини началась в театре.\n\n"
+            "Идеи Гандольфини о роли обсуждали долго.")
+    found = _values(text, [("PER", "Джеймс Гандольфини"), ("PER", "Карьера Гандольфини"),
+                           ("PER", "Идеи Гандольфини")])
+    assert found["PER"] == ["Джеймс Гандольфини"]
+
+
+def test_a_noun_that_is_a_first_name_stays() -> None:
+    """«Лес Хинтон»: the article gives Хинтон no other first word (an initial is none)."""
+    text = "Лес Хинтон ушёл в отставку. Л. Хинтон руководил компанией."
+    found = _values(text, [("PER", "Лес Хинтон"), ("PER", "Л. Хинтон")])
+    assert "Лес Хинтон" in found["PER"]
+
+
+def test_two_persons_in_one_span_are_split() -> None:
+    text = ("На фото Рафаэль Корреа Эдвард Сноуден\n\nЭдвард Сноуден попросил убежища. "
+            "Президент Рафаэль Корреа ответил. После конфликта с премьером Шпидла Руснок ушёл. "
+            "Владимир Шпидла и Иржи Руснок не комментируют.")
+    found = _values(text, [
+        ("PER", "Рафаэль Корреа Эдвард Сноуден"), ("PER", "Эдвард Сноуден"),
+        ("PER", "Рафаэль Корреа"), ("PER", "Шпидла Руснок"), ("PER", "Владимир Шпидла"),
+        ("PER", "Иржи Руснок")])
+    assert sorted(found["PER"]) == ["Владимир Шпидла", "Иржи Руснок", "Рафаэль Корреа",
+                                    "Эдвард Сноуден"]
+
+
+def test_a_double_surname_is_not_split() -> None:
+    text = "Посол Александра Холл Холл прибыла в Тбилиси. Холл вручила грамоты."
+    found = _values(text, [("PER", "Александра Холл Холл"), ("PER", "Холл")])
+    assert found["PER"] == ["Александра Холл Холл"]
+
+
+@pytest.mark.parametrize(
+    ("text", "spans", "name"),
+    [
+        ("В машине находилась Юлдашева Кристина Камиловна.",
+         [("PER", "Юлдашева"), ("PER", "Кристина Камиловна")], "Юлдашева Кристина Камиловна"),
+        ("Памяти Андрияна Григорьевича Николаева посвятили вечер.",
+         [("PER", "Андрияна Григорьевича"), ("PER", "Николаева")],
+         "Андриян Григорьевич Николаев"),
+    ],
+)
+def test_a_surname_joins_the_first_name_and_patronymic_beside_it(
+        text: str, spans: list[tuple[str, str]], name: str) -> None:
+    assert _values(text, spans)["PER"] == [name]
+
+
+def test_persons_in_other_cases_are_not_joined() -> None:
+    text = "Сторонники Виктора Януковича Кернес и Добкин пришли."
+    found = _values(text, [("PER", "Виктора Януковича"), ("PER", "Кернес")])
+    assert sorted(found["PER"]) == ["Виктор Янукович", "Кернес"]
+
+
+def test_an_adjective_of_a_place_is_no_name() -> None:
+    text = "Герцог Кембриджский прибыл. Принц-регент Баварский Луитпольд правил долго."
+    found = _values(text, [("PER", "Кембриджский"), ("PER", "Баварский Луитпольд")])
+    assert found["PER"] == ["Луитпольд"]
+
+
+def test_short_syllables_of_a_korean_name_are_kept() -> None:
+    """«Пан» is a noun (sir) that heads no Russian name, but it is Ban Ki-moon's surname."""
+    text = "Нынешний генсек Пан Ги Мун сложит полномочия."
+    assert _values(text, [("PER", "Пан Ги Мун")])["PER"] == ["Пан Ги Мун"]
+
+
+def test_a_wiki_links_target_is_dropped() -> None:
+    text = "Соперник лидера страны Уго|Уго Чавеса проиграл."
+    assert _values(text, [("PER", "Уго|Уго Чавеса")])["PER"] == ["Уго Чавес"]
+
+
+def test_a_country_before_a_monarch_is_a_place() -> None:
+    text = "Король Руанды Кигели V Ндахиндурва умер. Его отец правил Руандой."
+    found = _values(text, [("PER", "Руанды Кигели V Ндахиндурва")])
+    assert "Руанда" in found["LOC"]
+    assert all("Руанд" not in name for name in found["PER"])
+    text = "Нил Уолис (Neil Wallis) работал в газете."  # «Нил» is a river and a first name
+    assert _values(text, [("PER", "Нил Уолис (Neil Wallis)")])["LOC"] == []

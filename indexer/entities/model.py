@@ -4,10 +4,11 @@ in the ``natasha`` wheel (nothing is downloaded), loaded once per process on fir
 from __future__ import annotations
 
 import importlib.util
-import os
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from threadpoolctl import threadpool_limits
 
 if TYPE_CHECKING:
     from indexer.entities.inference import NerModel
@@ -22,8 +23,9 @@ def ner_model() -> NerModel:
     inference path (:mod:`indexer.entities.inference`, same tags as slovnet's)."""
     # The matrices are small: a BLAS thread pool in every worker only fights the other
     # workers for the cores (measured: 37 ms of CPU per article with one thread, 63 with the
-    # default). Effective when numpy is first imported here, as in the rebuild's workers.
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    # default). threadpoolctl limits the pool numpy has already started (the rebuild's
+    # workers import numpy long before the model: OPENBLAS_NUM_THREADS set here came too late).
+    threadpool_limits(limits=1, user_api="blas")
     from indexer.entities.inference import NerModel
 
     spec = importlib.util.find_spec("natasha")

@@ -148,7 +148,7 @@ def _is_epithet(word: str) -> bool:
 Part = tuple[str, int, int]  # kind, start and end within the model's span
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=16_384)
 def _plan(kind: str, surface: str, title_before: bool, sentence_start: bool = False
           ) -> tuple[Part, ...]:
     """What the clean-up makes of a span from its own text (cached): run-on spans split at

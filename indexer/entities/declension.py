@@ -181,7 +181,7 @@ def _indeclinable(low: str) -> list[Reading]:
     return [Reading(case, g, low, weight) for case in CASES for g in genders]
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=16_384)
 def name_readings(low: str) -> tuple[Reading, ...]:
     """Every reading of a lower-case name word (one part of a hyphenated one) by its shape."""
     if len(low) < 2 or not low.isalpha():

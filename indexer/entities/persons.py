@@ -86,7 +86,7 @@ def _merge(readings: list[Reading] | tuple[Reading, ...]) -> WordReadings:
     return merged
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=16_384)
 def word_readings(low: str) -> WordReadings:
     """Readings of one lower-case name word; a hyphenated word is read part by part, a part
     that has no reading for a hypothesis staying as written (Лопесом-Алегрия → Лопес-Алегрия).
@@ -137,7 +137,7 @@ class NameReading(NamedTuple):
     confirm: tuple[str, ...]  # the nominatives (other than the words as written) to look for
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=16_384)
 def span_readings(span: str) -> tuple[NameReading, ...]:
     """Every reading of a person's name as written, whatever the context (cached per span:
     a context only adds its weights, ``alternatives``)."""

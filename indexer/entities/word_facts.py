@@ -61,7 +61,7 @@ def guessed_name_part(low: str) -> bool:
     return any(_NAME_TAGS & p.tag.grammemes for p in parse(low))
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=16_384)
 def facts(low: str) -> WordFacts:
     """The facts of a lower-case word (cached)."""
     known = dictionary_parses(low)

@@ -104,6 +104,8 @@ def open_index(worker: Any) -> None:
         worker.wsgi.extensions["muragat.searcher"].warm()
     except IndexUnavailable as err:
         log.warning("worker %s: %s", os.getpid(), err.message)
+    except Exception:  # warming only saves time: a worker that cannot warm still serves
+        log.exception("worker %s: warming the index failed", os.getpid())
 
 
 def main(argv: list[str] | None = None) -> None:

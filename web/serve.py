@@ -19,6 +19,7 @@ from typing import Any
 from gunicorn.app.base import BaseApplication
 
 from indexer.search import IndexUnavailable
+from indexer.search.searcher import warm
 from indexer.text.morphology import morph
 from web import create_app
 
@@ -101,7 +102,7 @@ def open_index(worker: Any) -> None:
     that no request waits for it (a worker's first request paid 0.5–0.9 s at 100,000
     articles to open it, and 0.1–0.4 s more for what a first search loads)."""
     try:
-        worker.wsgi.extensions["muragat.searcher"].warm()
+        warm(worker.wsgi.extensions["muragat.searcher"])
     except IndexUnavailable as err:
         log.warning("worker %s: %s", os.getpid(), err.message)
     except Exception:  # warming only saves time: a worker that cannot warm still serves

@@ -53,13 +53,6 @@ class Searcher:
     def version(self) -> str:
         return self._current().version
 
-    def warm(self) -> None:
-        """Open the live version and load what its first searches would otherwise load inside
-        their time budget: the vocabulary of the typo search, the layout and script readings,
-        modules imported on first use. For a server's worker before it takes requests."""
-        for q in WARM_QUERIES:
-            self.search(SearchRequest(q=q))
-
     def search(self, req: SearchRequest) -> SearchResult:
         started = time.perf_counter()
         view = self._current()
@@ -189,3 +182,11 @@ class Searcher:
             }
         self._stats = (view.version, stats)
         return stats
+
+
+def warm(searcher: Searcher) -> None:
+    """Open the live version and load what its first searches would otherwise load inside
+    their time budget: the vocabulary of the typo search, the layout and script readings,
+    modules imported on first use. For a server's worker before it takes requests."""
+    for q in WARM_QUERIES:
+        searcher.search(SearchRequest(q=q))

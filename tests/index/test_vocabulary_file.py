@@ -82,14 +82,15 @@ def test_update_writes_a_new_vocabulary_and_drops_old_ones(tmp_path: Path) -> No
 
 
 def test_a_warmed_searcher_has_read_the_vocabulary(built_index: Path) -> None:
-    """``warm`` (a server's worker, before its first request) leaves the live version with
+    """``searcher.warm`` (a server's worker, before its first request) leaves the live version with
     its vocabulary read, so that the first misspelt query does not read it in its budget."""
     from indexer.search import vocabulary as vocabulary_module
+    from indexer.search.searcher import warm
 
     searcher = Searcher(built_index)
     view = searcher.versions.current()
     assert view not in vocabulary_module._SLOTS  # opening alone reads no vocabulary
-    searcher.warm()
+    warm(searcher)
     assert searcher.versions.current() is view
     slot = vocabulary_module._SLOTS[view]
     assert slot.done.is_set() and slot.value is not None

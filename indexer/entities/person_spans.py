@@ -1,6 +1,7 @@
-"""Person spans fixed with the whole article as evidence: a sentence's first noun taken for a
-first name dropped, two persons run into one span split, a surname and the first name and
-patronymic after it joined («Юлдашева Кристина Камиловна»)."""
+"""Person spans fixed with the whole article as evidence: a wiki link's target cut, a surname
+and the first name and patronymic beside it joined («Юлдашева Кристина Камиловна»), a country
+before a monarch's name made a place, a sentence's first noun taken for a first name dropped,
+two persons run into one span split."""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ from indexer.entities.chunks import Mention
 from indexer.entities.context import words_before
 from indexer.entities.declension import surname_forms
 from indexer.entities.person_spans import fix_person_spans, starts_sentence
-from indexer.entities.word_facts import dictionary_parses, facts, guessed_name_part
+from indexer.entities.word_facts import facts, guessed_name_part
 from indexer.entities.words import WORD_RE, is_cap, is_title
 
 MAX_WORDS = 6
@@ -223,8 +223,7 @@ def _strip_titles(text: str, m: Mention, title_before: bool, sentence_start: boo
 
 def _body_or_place(word: str) -> str:
     """The kind of a word between a post and a name: ``Мажилиса`` a body, ``Руанды`` a place."""
-    places = any("Geox" in p.tag.grammemes for p in dictionary_parses(word.lower()))
-    return "LOC" if places else "ORG"
+    return "LOC" if facts(word.lower()).place else "ORG"
 
 
 _AGED = re.compile(r"\w*летн(?:ий|яя|его|ей|ему|им|юю|ие|их|ими)$")

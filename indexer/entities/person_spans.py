@@ -12,7 +12,7 @@ from indexer.entities.chunks import Mention
 from indexer.entities.declension import surname_forms
 from indexer.entities.namesakes import same_surname as _same_surname
 from indexer.entities.namesakes import surname_key
-from indexer.entities.word_facts import dictionary_parses, facts
+from indexer.entities.word_facts import facts
 from indexer.entities.words import WORD_RE, is_cap
 from indexer.text.morphology import parse
 
@@ -36,17 +36,12 @@ def _places_split_off(text: str, mentions: list[Mention]) -> list[Mention]:
         if len(words) >= 3 and is_cap(words[1].group()):
             low = words[0].group().lower()
             if len(low) >= 3 and not facts(low).name_part and (
-                    _genitive_place(low) or any(same_surname(low, f) for f in firsts)):
+                    facts(low).place_genitive or any(same_surname(low, f) for f in firsts)):
                 out += [Mention("LOC", m.start, words[0].end()),
                         Mention("PER", words[1].start(), m.end)]
                 continue
         out.append(m)
     return out
-
-
-def _genitive_place(low: str) -> bool:
-    return any("Geox" in p.tag.grammemes and p.tag.case == "gent"
-               for p in dictionary_parses(low))
 
 
 def _after_pipe(text: str, m: Mention) -> Mention:
@@ -183,14 +178,7 @@ def _is_lead_noun(word: str) -> bool:
     low = word.lower()
     f = facts(low)
     return (f.known and not f.name_part and not surname_forms(low)
-            and any(case == "nomn" for case, _ in f.noun_forms) and not _is_proper(low))
-
-
-_PROPER = frozenset({"Orgn", "Geox", "Trad", "Abbr", "Name", "Surn", "Patr"})
-
-
-def _is_proper(low: str) -> bool:
-    return any(_PROPER & p.tag.grammemes for p in dictionary_parses(low))
+            and any(case == "nomn" for case, _ in f.noun_forms) and not f.proper)
 
 
 def same_surname(a: str, b: str) -> bool:

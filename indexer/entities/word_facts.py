@@ -33,6 +33,7 @@ TITLES = frozenset(
 )
 _VERBISH = frozenset({"VERB", "INFN", "GRND", "PRED"})
 _NAME_TAGS = frozenset({"Name", "Surn", "Patr"})
+_PROPER = _NAME_TAGS | {"Orgn", "Geox", "Trad", "Abbr"}
 
 
 class WordFacts(NamedTuple):
@@ -47,6 +48,9 @@ class WordFacts(NamedTuple):
     genitive: bool  # some dictionary parse is genitive
     adj_forms: frozenset  # (case, number) of its adjective parses
     noun_forms: frozenset  # (case, number) of its noun parses
+    place: bool  # some dictionary parse is a place name («Руанды», «Нил»)
+    place_genitive: bool  # some dictionary parse is a place name in the genitive
+    proper: bool  # some dictionary parse is a proper name (place, organisation, person, …)
 
 
 def dictionary_parses(low: str) -> tuple:
@@ -83,6 +87,9 @@ def facts(low: str) -> WordFacts:
         genitive=any(t.case == "gent" for t in tags),
         adj_forms=frozenset((t.case, t.number) for t in tags if t.POS == "ADJF"),
         noun_forms=frozenset((t.case, t.number) for t in tags if t.POS == "NOUN"),
+        place=any("Geox" in t.grammemes for t in tags),
+        place_genitive=any("Geox" in t.grammemes and t.case == "gent" for t in tags),
+        proper=any(_PROPER & t.grammemes for t in tags),
     )
 
 

@@ -27,13 +27,29 @@ EXACT_WEIGHT = 0.6
 
 
 class Scorer:
-    """Scores words over one index version."""
+    """Scores words over one index version: over every document, or over ``rows`` only (sorted
+    docnums holding every document a score can be above 0 for; the same values there, computed
+    on arrays of their length)."""
 
-    def __init__(self, view: IndexView) -> None:
+    def __init__(self, view: IndexView, rows: np.ndarray | None = None) -> None:
         self.view = view
+        self.rows = rows
+        self._norms: dict[str, np.ndarray] = {}
 
     def zeros(self) -> np.ndarray:
-        return np.zeros(self.view.n, np.float32)
+        return np.zeros(self.view.n if self.rows is None else len(self.rows), np.float32)
+
+    def dense_tf(self, fieldname: str, term: str) -> np.ndarray:
+        """The term's weight in every document (or row), 0 where absent."""
+        if self.rows is None:
+            return self.view.dense_tf(fieldname, term)
+        p = self.view.postings(fieldname, term)
+        out = self.zeros()
+        at = np.searchsorted(self.rows, p.docs)
+        inside = at < len(self.rows)
+        inside[inside] = self.rows[at[inside]] == p.docs[inside]
+        out[at[inside]] = p.weights[inside]
+        return out
 
     def word(self, wt: WordTerms, fields: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
         """Match mask and score of one word over ``fields``: BM25F of its lemma (per reading,
@@ -51,7 +67,7 @@ class Scorer:
         else:
             score = self.bm25f(lemma_tf, df)
         if not wt.exact and EXACT_WEIGHT:
-            same = {f: self.view.dense_tf(f, wt.word) for f in fields}
+            same = {f: self.dense_tf(f, wt.word) for f in fields}
             sdf = int(np.logical_or.reduce([tf > 0 for tf in same.values()]).sum())
             score += EXACT_WEIGHT * self.bm25f(same, sdf)
         return mask, score
@@ -76,17 +92,21 @@ class Scorer:
             lengths = self.view.lengths[f] / self.view.avg_length[f]
             norm = (FIELD_WEIGHT[f] / (1 - FIELD_B[f] + FIELD_B[f] * lengths)).astype(np.float32)
             self.view.derived[key] = norm
-        return norm
+        if self.rows is None:
+            return norm
+        if f not in self._norms:
+            self._norms[f] = norm[self.rows]
+        return self._norms[f]
 
     def group_tf(self, fieldname: str, group: tuple[str, ...]) -> np.ndarray:
         """The count of a lemma's positions per document; forms of the text that are unlikely
         readings of the lemma («осени» for «осенить») count only in part."""
-        total = self.view.dense_tf(fieldname, group[0])
+        total = self.dense_tf(fieldname, group[0])
         for term in group[1:]:
-            total = total + self.view.dense_tf(fieldname, term)
+            total = total + self.dense_tf(fieldname, term)
         if len(group) > 1:
             for form, weight in unlikely_forms(group[1]):
-                total -= (1 - weight) * self.view.dense_tf(fieldname, form)
+                total -= (1 - weight) * self.dense_tf(fieldname, form)
             np.maximum(total, 0, out=total)
         return total
 

@@ -23,7 +23,7 @@ from indexer.search.execute import Search
 from indexer.search.facets import top_values
 from indexer.search.matching import highlight_words
 from indexer.search.occurrences import spans
-from indexer.search.ordering import by_date
+from indexer.search.ordering import by_date, ordered
 from indexer.search.reprints import reprint_ref
 from indexer.search.request import SearchRequest
 from indexer.search.results import Hit, SearchResult, build_hit
@@ -109,8 +109,9 @@ class Searcher:
                 return None
             score = similar_scores(view, docnum)
             score[view.reprints.of(docnum)] = 0  # its reprints are listed apart
-            top = np.argsort(-score, kind="stable")[:limit]
-            return [build_hit(view, int(d), float(score[d]), []) for d in top if score[d] > 0]
+            found = np.flatnonzero(score > 0)
+            top = ordered(found, -score[found], np.zeros(len(found)), limit)[:limit]
+            return [build_hit(view, int(d), float(score[d]), []) for d in top]
 
     def entity(self, param: str, name: str) -> EntityPage | str | None:
         """The page of an entity (``param``: person, org or loc); the canonical name when

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from indexer.build import rebuild, update
@@ -31,6 +32,8 @@ from indexer.search.query import (
     parse_bounded,
 )
 from indexer.search.request import MAX_FACET_SIZE, MAX_QUERY  # noqa: E402
+from indexer.search.scoring import Scorer
+from indexer.search.similar import key_words, similar_scores
 
 PREFIX = "extra/search/"
 CONSTITUTION = PREFIX + "constitution"
@@ -263,6 +266,22 @@ def test_similar_articles(searcher: Searcher) -> None:
     assert similar and similar[0].id == FAR
     assert CLOSE not in [h.id for h in similar]
     assert searcher.similar("no/such/article") is None
+
+
+def test_similar_scores_over_rows_equal_dense_scores(searcher: Searcher) -> None:
+    """«More like this» scores its key words only over the articles holding one: the very
+    values the dense scorer gives every article."""
+    view = searcher._current()
+    for docnum in range(min(view.n, 40)):
+        stored = view.stored(docnum)
+        words = key_words(view, stored.get("title", ""), stored.get("body", ""))
+        dense = Scorer(view).zeros()
+        for wt in words:
+            dense += Scorer(view).word(wt, ("title", "body"))[1]
+        dense[docnum] = 0
+        dense[~view.alive] = 0
+        assert np.array_equal(similar_scores(view, docnum), dense)
+        assert not words or dense.any()
 
 
 def test_latest(searcher: Searcher) -> None:

@@ -6,9 +6,10 @@ under ``/api/entities``. ``kind`` is the search's parameter name: person, org, l
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 import numpy as np
-from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask import Blueprint, Response, g, redirect, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from indexer.catalog import BY_FIELD, BY_NAME, ENTITY_KINDS
@@ -26,14 +27,20 @@ bp = Blueprint("entities", __name__)
 api_bp = Blueprint("entities_api", __name__, url_prefix="/api/entities")
 MAX_NAME = 300  # characters; a longer name is a bad request
 KIND_LABELS = {"person": "Персона", "org": "Организация", "loc": "Место"}
+PATH_SAFE = "!$&'()*+,/:;=@"  # what werkzeug's converters leave unquoted in a path
 
 
 @bp.app_template_global()
 def entity_url(kind: str, name: str) -> str:
     """The page of a value of a facet (``kind``: persons/organisations/locations, or the
-    parameter name person/org/loc)."""
+    parameter name person/org/loc): what ``url_for`` gives, without its routing work per
+    link (a results page links a few hundred values)."""
     param = kind if kind in KIND_BY_PARAM else (BY_NAME.get(kind) or BY_FIELD[kind]).param
-    return url_for("entities.entity", kind=param, name=name)
+    bases = g.setdefault("entity_url_bases", {})
+    base = bases.get(param)
+    if base is None:
+        base = bases[param] = url_for("entities.entity", kind=param, name="_")[:-1]
+    return base + quote(name, safe=PATH_SAFE)
 
 
 def _kind(kind: str) -> str:

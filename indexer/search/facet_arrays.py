@@ -10,6 +10,10 @@ from whoosh.reading import TermNotFound
 
 from indexer.search.value_names import ValueNames
 
+# Below one document in this many, a multi-valued facet is counted over the result's documents
+# rather than over a mask of every value of every document.
+SPARSE_SHARE = 4
+
 
 @dataclass
 class Facet:
@@ -41,8 +45,17 @@ class Facet:
             codes = self.codes[mask]
             return np.bincount(codes[codes >= 0], minlength=len(self.values))
         assert self.indptr is not None and self.indices is not None
-        lengths = np.diff(self.indptr)
-        picked = self.indices[np.repeat(mask, lengths)]
+        if np.count_nonzero(mask) * SPARSE_SHARE < len(mask):
+            # A small result: its documents' runs of value ids gathered, not a mask of all.
+            docs = np.flatnonzero(mask)
+            starts = self.indptr[docs]
+            lengths = self.indptr[docs + 1] - starts
+            ends = np.cumsum(lengths)
+            at = np.arange(int(ends[-1]) if len(ends) else 0) + np.repeat(starts - ends + lengths,
+                                                                          lengths)
+            picked = self.indices[at]
+        else:
+            picked = self.indices[np.repeat(mask, np.diff(self.indptr))]
         return np.bincount(picked, minlength=len(self.values))
 
     def exact_ids(self, value: str) -> list[int]:

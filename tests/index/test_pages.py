@@ -92,6 +92,21 @@ def test_periods_and_durations() -> None:
 # --- home, help, errors --------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("name", ["Владимир Путин", "a/b c", "100%", "ООН?", "x#y", "Тест&Co",
+                                  "Кот-д’Ивуар", "a;b=c@d", "[x]", "%2F"])
+@pytest.mark.parametrize("root", ["", "/muragat"])
+def test_entity_links_are_what_url_for_builds(app, name: str, root: str) -> None:
+    from flask import url_for
+
+    from web.entities import entity_url
+
+    with app.test_request_context("/", base_url=f"http://example.org{root}/"):
+        for kind, param in (("persons", "person"), ("org", "org"), ("locations", "loc")):
+            link = entity_url(kind, name)
+            assert link == url_for("entities.entity", kind=param, name=name)
+            assert link.startswith(f"{root}/entities/{param}/")
+
+
 def test_home(client) -> None:
     r = client.get("/")
     assert r.status_code == 200

@@ -11,7 +11,8 @@ from whoosh.reading import TermNotFound
 from indexer.search.value_names import ValueNames
 
 # Below one document in this many, a multi-valued facet is counted over the result's documents
-# rather than over a mask of every value of every document.
+# rather than over a mask of every value of every document; above all but one in this many,
+# as every document's counts less those of the documents left out.
 SPARSE_SHARE = 4
 
 
@@ -28,6 +29,7 @@ class Facet:
     indices: np.ndarray | None = None
     merge: dict[str, str] = field(default_factory=dict)  # stored value → canonical value
     _names: ValueNames | None = field(default=None, repr=False, compare=False)
+    _all: np.ndarray | None = field(default=None, repr=False, compare=False)  # every document's
 
     @property
     def names(self) -> ValueNames:
@@ -44,19 +46,27 @@ class Facet:
         if self.codes is not None:
             codes = self.codes[mask]
             return np.bincount(codes[codes >= 0], minlength=len(self.values))
+        held = np.count_nonzero(mask)
+        if held * SPARSE_SHARE < len(mask):
+            return self._gathered(np.flatnonzero(mask))
+        if (len(mask) - held) * SPARSE_SHARE < len(mask):
+            # Most documents: every document's counts less those of the few left out.
+            if self._all is None:
+                self._all = self._gathered(np.arange(len(mask)))
+            return self._all - self._gathered(np.flatnonzero(~mask))
         assert self.indptr is not None and self.indices is not None
-        if np.count_nonzero(mask) * SPARSE_SHARE < len(mask):
-            # A small result: its documents' runs of value ids gathered, not a mask of all.
-            docs = np.flatnonzero(mask)
-            starts = self.indptr[docs]
-            lengths = self.indptr[docs + 1] - starts
-            ends = np.cumsum(lengths)
-            at = np.arange(int(ends[-1]) if len(ends) else 0) + np.repeat(starts - ends + lengths,
-                                                                          lengths)
-            picked = self.indices[at]
-        else:
-            picked = self.indices[np.repeat(mask, np.diff(self.indptr))]
+        picked = self.indices[np.repeat(mask, np.diff(self.indptr))]
         return np.bincount(picked, minlength=len(self.values))
+
+    def _gathered(self, docs: np.ndarray) -> np.ndarray:
+        """The counts of the values of ``docs``, their runs of value ids gathered."""
+        assert self.indptr is not None and self.indices is not None
+        starts = self.indptr[docs]
+        lengths = self.indptr[docs + 1] - starts
+        ends = np.cumsum(lengths)
+        at = np.arange(int(ends[-1]) if len(ends) else 0) + np.repeat(starts - ends + lengths,
+                                                                      lengths)
+        return np.bincount(self.indices[at], minlength=len(self.values))
 
     def exact_ids(self, value: str) -> list[int]:
         """The ids of the values named ``value`` case-insensitively (ё = е), or with a value so

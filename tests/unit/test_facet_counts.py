@@ -1,5 +1,6 @@
-"""Facet counts of a multi-valued field: gathered over a small result's documents, or through a
-mask of every value for a large one; both count what a loop over the documents counts."""
+"""Facet counts of a multi-valued field: gathered over a small result's documents, as every
+document's counts less the few left out for a large one, or through a mask of every value in
+between; each counts what a loop over the documents counts."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ def csr_facet(rng: np.random.Generator, n: int, values: int) -> tuple[Facet, lis
     return Facet([f"v{i}" for i in range(values)], indptr=indptr, indices=indices), per_doc
 
 
-@pytest.mark.parametrize("share", [0.0, 0.001, 0.05, 1 / SPARSE_SHARE - 0.01, 0.5, 1.0])
+@pytest.mark.parametrize("share", [0.0, 0.001, 0.05, 1 / SPARSE_SHARE - 0.01, 0.5,
+                                   1 - 1 / SPARSE_SHARE + 0.01, 0.95, 1.0])
 def test_counts_of_small_and_large_results(share: float) -> None:
     rng = np.random.default_rng(7)
     facet, per_doc = csr_facet(rng, 4000, 50)
@@ -27,3 +29,4 @@ def test_counts_of_small_and_large_results(share: float) -> None:
         for value in per_doc[doc]:
             expected[value] += 1
     assert np.array_equal(facet.counts(mask), expected)
+    assert np.array_equal(facet.counts(mask), expected)  # again, every document's counts kept

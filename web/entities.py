@@ -5,6 +5,7 @@ under ``/api/entities``. ``kind`` is the search's parameter name: person, org, l
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
@@ -40,7 +41,12 @@ def entity_url(kind: str, name: str) -> str:
     base = bases.get(param)
     if base is None:
         base = bases[param] = url_for("entities.entity", kind=param, name="_")[:-1]
-    return base + quote(name, safe=PATH_SAFE)
+    return base + _quoted(name)
+
+
+@lru_cache(maxsize=65_536)
+def _quoted(name: str) -> str:
+    return quote(name, safe=PATH_SAFE)
 
 
 def _kind(kind: str) -> str:

@@ -43,7 +43,7 @@ class Searcher:
 
     def __init__(self, index_path: Path):
         self.index_path = Path(index_path)
-        self.versions = Versions(index_path)
+        self.versions = Versions(index_path, prepare=warm_view)
         self._stats: tuple[str, dict] | None = None
 
     def _current(self) -> IndexView:
@@ -187,7 +187,14 @@ class Searcher:
 
 def warm(searcher: Searcher) -> None:
     """Open the live version and load what its first searches would otherwise load inside
-    their time budget: the vocabulary of the typo search, the layout and script readings,
-    modules imported on first use. For a server's worker before it takes requests."""
+    their time budget (``warm_view``). For a server's worker before it takes requests; a
+    version swapped in later is warmed before it serves."""
+    warm_view(searcher.versions.current())
+
+
+def warm_view(view: IndexView) -> None:
+    """Load what a version's first searches would otherwise load inside their time budget: the
+    vocabulary of the typo search, the layout and script readings, modules imported on first
+    use."""
     for q in WARM_QUERIES:
-        searcher.search(SearchRequest(q=q))
+        Search(view, SearchRequest(q=q)).run()

@@ -8,13 +8,15 @@ Now each thread reads through its own Whoosh readers and the shared arrays are r
 from __future__ import annotations
 
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
+from indexer.build import rebuild
 from indexer.search import Searcher, SearchRequest, execute
-from indexer.search.versions import reading
+from indexer.search.versions import CHECK_EVERY, SWAP_WAIT, Versions, reading
 
 QUERIES = ["Астана", "конституция референдум", "цены нефти", "Голунов", "\"новая конституция\"",
            "Москва OR Казахстан", "канституция", "rjycnbnewbz", "голун*", "почему задержали",
@@ -81,3 +83,73 @@ def test_a_search_in_progress_does_not_hold_up_another(searcher: Searcher) -> No
     finally:
         release.set()
         slow.join(60)
+
+
+def _archive(folder: Path, n: int) -> Path:
+    (folder / "a").mkdir(parents=True)
+    for i in range(n):
+        (folder / "a" / f"n{i}.txt").write_text(
+            f"date 2020-01-0{i + 1}\ntitle Носорог {i}\n\nНосорог номер {i} пришёл в город.\n")
+    return folder
+
+
+def _swapped(versions, old, seconds: float = 10.0):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        time.sleep(CHECK_EVERY / 5)
+        if versions.current() is not old:
+            return versions.current()
+    return versions.current()
+
+
+def test_a_new_version_opens_while_the_old_one_serves(tmp_path: Path) -> None:
+    """A rebuilt index is opened and prepared in a thread of its own: the requests meanwhile
+    are answered from the version they have, at once (the one that found the change waits
+    ``SWAP_WAIT`` at most), and the new version serves once it is ready."""
+    index = tmp_path / "instance" / "index"
+    rebuild(_archive(tmp_path / "one", 2), index, workers=1, entities=False)
+    ready = threading.Event()
+    prepared: list[str] = []
+
+    def prepare(view) -> None:
+        ready.wait(30)
+        prepared.append(view.version)
+
+    versions = Versions(index, prepare=prepare)
+    old = versions.current()
+    assert old.doc_count == 2 and not prepared  # the first version is opened in the request
+    rebuild(_archive(tmp_path / "two", 5), index, workers=1, entities=False)
+    time.sleep(CHECK_EVERY * 1.2)
+    started = time.monotonic()
+    assert versions.current() is old  # the new one is still being prepared
+    assert time.monotonic() - started < SWAP_WAIT + 0.4
+    started = time.monotonic()
+    assert versions.current() is old and time.monotonic() - started < 0.1
+    ready.set()
+    new = _swapped(versions, old)
+    assert new is not old and new.doc_count == 5 and prepared == [new.version]
+
+
+def test_a_version_whose_preparation_fails_still_serves_unless_unreadable(
+        tmp_path: Path) -> None:
+    """A bug in the preparation only costs the warm-up; a version it cannot read (damaged) is
+    not swapped in."""
+    index = tmp_path / "instance" / "index"
+    rebuild(_archive(tmp_path / "one", 2), index, workers=1, entities=False)
+
+    def buggy(view) -> None:
+        raise ValueError("a bug in the warm-up")
+
+    versions = Versions(index, prepare=buggy)
+    old = versions.current()
+    rebuild(_archive(tmp_path / "two", 3), index, workers=1, entities=False)
+    assert _swapped(versions, old).doc_count == 3
+
+    def unreadable(view) -> None:
+        raise EOFError("a truncated segment")
+
+    versions = Versions(index, prepare=unreadable)
+    old = versions.current()
+    rebuild(_archive(tmp_path / "three", 4), index, workers=1, entities=False)
+    assert _swapped(versions, old, seconds=2 * CHECK_EVERY + 2 * SWAP_WAIT) is old
+    assert old.doc_count == 3

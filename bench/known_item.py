@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/known_item.py [--items 300] [--seed N] [--kinds same,typo] [--show N]
                                          [--compare] [--time-limit SECONDS] [--no-budget]
-                                         [--index INDEX]
+                                         [--index INDEX] [--articles N]
 
 For each of N articles (fixed seed) one sentence is picked and 2–4 of its content words become
 a query, once in the forms of the text ("same forms") and once with every word put into another
@@ -29,12 +29,16 @@ and no partial one), the share given a suggestion («Возможно, вы им
 when it is followed, the queries the 0.25 s time limit cut short (their ranking depends on the
 machine's load; ``--time-limit`` lifts it, ``--no-budget`` removes it and the request's whole
 budget), and ms per query. ``--index`` scores another index of the same articles (an index
-built by other code, to compare rankings).
+built by other code, to compare rankings). ``--articles N`` searches an archive of N of the
+articles instead (a random sample, the same for every seed, in
+``bench/out/known-item-N/``, built once): known items, their extra words and the index all come
+from it — the size of archive issue #10's own figures were measured on was 1,450 articles.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import re
 import sys
@@ -48,6 +52,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from search_latency import (  # noqa: E402
     FUNCTION_LEMMAS,
     FUNCTION_TAGS,
+    ROOT,
     articles,
     content_words,
     corpus_index,
@@ -257,17 +262,46 @@ def variant(kind: str, item: Item, doc: dict, docs: list[dict], seed: int,
     raise ValueError(kind)
 
 
+SUBSET_SEED = 20261202
+
+
+def subset(n: int | None) -> list[dict]:
+    """The corpus articles, or a random ``n`` of them (the same sample whatever the seed)."""
+    docs = articles()
+    if n is None or n >= len(docs):
+        return docs
+    return random.Random(SUBSET_SEED).sample(docs, n)
+
+
+def subset_index(docs: list[dict]) -> Path:
+    """The index of an archive of ``docs`` (one JSON Lines file), built once."""
+    from indexer.build import rebuild
+    from indexer.store import generations
+
+    folder = ROOT / "bench" / "out" / f"known-item-{len(docs)}"
+    index = folder / "index"
+    if generations.target(index) is None:
+        archive = folder / "archive"
+        archive.mkdir(parents=True, exist_ok=True)
+        with open(archive / "docs.jsonl", "w", encoding="utf-8") as f:
+            for doc in docs:
+                f.write(json.dumps(doc, ensure_ascii=False) + "\n")
+        print(f"building an index of {len(docs)} articles into {index} (once) …", flush=True)
+        rebuild(archive, index, entities=False)
+    return index
+
+
 def make_items(n: int, seed: int = SEED, kinds: tuple[str, ...] = KINDS,
                vocabulary: frozenset[str] = frozenset(),
-               stats: Counter | None = None) -> list[Item]:
-    """Known items for ``n`` articles with their same-form and changed-form queries and the
-    variants among ``kinds`` (misspellings are checked against ``vocabulary`` too; what the
-    typo generator met is counted in ``stats``)."""
+               stats: Counter | None = None, corpus: list[dict] | None = None) -> list[Item]:
+    """Known items for ``n`` articles (of ``corpus``, default every article) with their
+    same-form and changed-form queries and the variants among ``kinds`` (misspellings are
+    checked against ``vocabulary`` too; what the typo generator met is counted in ``stats``)."""
     import razdel
 
     stats = Counter() if stats is None else stats
     rng = random.Random(seed)
-    docs = articles()
+    docs = list(corpus) if corpus is not None else articles()
     rng.shuffle(docs)
     items: list[Item] = []
     by_id: dict[str, dict] = {}
@@ -415,9 +449,12 @@ def main() -> None:
     parser.add_argument("--index", type=Path, default=None,
                         help="another index of the same articles (default: bench/out/index, "
                              "built on first use)")
+    parser.add_argument("--articles", type=int, default=None, metavar="N",
+                        help="an archive of a random N of the articles instead (its own index)")
     args = parser.parse_args()
     skip_without_corpus()
-    index = args.index or corpus_index()
+    corpus = subset(args.articles) if args.articles else None
+    index = args.index or (subset_index(corpus) if corpus is not None else corpus_index())
 
     from indexer.search import Searcher, execute, proximity, scoring
 
@@ -429,7 +466,7 @@ def main() -> None:
     searcher = Searcher(index)
     vocabulary = index_vocabulary(searcher) if "typo" in args.kinds else frozenset()
     stats: Counter = Counter()
-    items = make_items(args.items, args.seed, args.kinds, vocabulary, stats)
+    items = make_items(args.items, args.seed, args.kinds, vocabulary, stats, corpus)
     # Articles the index skipped (e.g. unreadable records) cannot be known items.
     items = [i for i in items if i.id in searcher._current().docnum_of]
     show(items[: args.show], args.kinds)

@@ -110,7 +110,7 @@ class Versions:
             return None
         try:
             build, version = locate(self.index_path)
-        except IndexUnavailable:
+        except Exception:
             return None  # keep serving the version we have
         if version == view.version:
             return None
@@ -121,6 +121,7 @@ class Versions:
 
     def _open(self, build: Path, version: str) -> None:
         """Open and prepare ``version``, then make it the current one (in its own thread)."""
+        new: IndexView | None = None
         try:
             new = IndexView(build, version)
             if self._prepare is not None:
@@ -132,6 +133,8 @@ class Versions:
                 except Exception:  # preparing only saves time: the version still serves
                     log.exception("preparing index version %s failed", version)
         except Exception as err:
+            if new is not None:
+                new.close()
             if self._failed != version:  # said once, tried again at every check
                 self._failed = version
                 log.warning("index version %s cannot be opened (%s); still serving %s",

@@ -24,19 +24,20 @@ def ordered(docs: np.ndarray, key: np.ndarray, second: np.ndarray, need: int | N
     """``docs`` by ``key``, then ``second``, then position (all ascending): the first ``need``
     in that order, then the others unordered (all in order when ``need`` is None or not much
     smaller than the result). ``group``: the reprint group of every docnum (-1: none)."""
+    size = need
     for _ in range(NEED_MAX_ROUNDS):
-        if need is None or not 0 < need < len(docs) // 2:
+        if need is None or size is None or not 0 < size < len(docs) // 2:
             break
-        kth = np.partition(key, need - 1)[need - 1]
+        kth = np.partition(key, size - 1)[size - 1]
         head = key <= kth
         shown = int(np.count_nonzero(head))
         if group is not None:
             shown -= int(np.count_nonzero(group[docs[head]] >= 0))
-        if shown >= need:
+        if shown >= need:  # the page's own need: a larger head is not asked to fill more
             first = np.flatnonzero(head)
             first = first[np.lexsort((second[first], key[first]))]
             return np.concatenate([docs[first], docs[~head]])
-        need *= 2
+        size *= 2
     return docs[np.lexsort((second, key))]
 
 

@@ -19,6 +19,18 @@ class Reprints:
 
     group: np.ndarray
     members: list[np.ndarray] = field(default_factory=list)
+    _age: np.ndarray | None = field(default=None, repr=False, compare=False)
+
+    def age(self, dates: np.ndarray) -> np.ndarray:
+        """Every docnum's place in the order of groups, then dates (undated last), then
+        docnums: within a group, the smaller the earlier (computed once)."""
+        if self._age is None:
+            day = np.where(dates == NO_DATE, np.int64(1) << 40, dates.astype(np.int64))
+            by_age = np.lexsort((np.arange(len(self.group)), day, self.group))
+            age = np.empty(len(self.group), np.int64)
+            age[by_age] = np.arange(len(self.group))
+            self._age = age
+        return self._age
 
     def of(self, docnum: int) -> np.ndarray:
         """The docnums of the group ``docnum`` belongs to (earliest first); empty when none."""
@@ -50,22 +62,23 @@ def collapse(order: np.ndarray, reprints: Reprints, dates: np.ndarray, by_rank: 
     if not len(at):
         return order
     g = groups[at]
-    day = dates[order[at]].astype(np.int64)
-    day = np.where(day == NO_DATE, np.int64(1) << 40, day)
     # The earliest article of each group (undated last, ties by docnum) ...
-    by_age = np.lexsort((order[at], day, g))
-    _, first = np.unique(g[by_age], return_index=True)
-    shown = at[by_age[first]]  # positions in ``order``, one per group, in group order
+    age = reprints.age(dates)[order[at]]
+    earliest = np.full(len(reprints.members), np.iinfo(np.int64).max)
+    np.minimum.at(earliest, g, age)
+    chosen = np.flatnonzero(age == earliest[g])  # one per group present, in order's order
+    present = g[chosen]
     out = order.copy()
     keep = np.ones(len(order), bool)
     keep[at] = False
     if by_rank:
         # ... at the place of the group's best-ranked article.
-        _, best = np.unique(g, return_index=True)
-        place = at[best]
-        out[place] = order[shown]
+        best = np.full(len(reprints.members), len(order), np.int64)
+        np.minimum.at(best, g, at)
+        place = best[present]
+        out[place] = order[at[chosen]]
     else:
-        place = shown
+        place = at[chosen]
     keep[place] = True
     return out[keep]
 

@@ -36,10 +36,10 @@ class Postings:
     docs: np.ndarray
     weights: np.ndarray
     values: RowValues
-    # The positions in the postings arrays, when all the term's segments have them: each
-    # segment's ``TermPositions`` with the row (before deletions) it starts at, and ``kept``
-    # (row → row before deletions, or None).
-    positions: list[tuple[int, TermPositions]] | None = None
+    # Each segment's positions by rows (its ``TermPositions`` in the postings arrays, else
+    # ``DecodedPositions`` of its values) with the row (before deletions) it starts at, and
+    # ``kept`` (row → row before deletions, or None); None only for a list made without them.
+    positions: list[tuple[int, TermPositions | DecodedPositions]] | None = None
     kept: np.ndarray | None = None
     # Reads a value's positions (the field's format's: ``blocks.positions_decoder``).
     decode: Callable[[bytes], list[int]] = decode_positions
@@ -142,6 +142,28 @@ class Blocks:
         return values[row - self._rows[b]]
 
 
+class DecodedPositions:
+    """One term's positions in a segment without postings arrays for it (a term of fewer than
+    128 postings there, e.g. in the small segment an ``index update`` adds), decoded from its
+    values by rows: so that its other segments' arrays still serve the rest."""
+
+    nbytes = 0  # the values are held (and counted) by the segment's ``Blocks``
+
+    def __init__(self, values: RowValues, decode: Callable[[bytes], list[int]]) -> None:
+        self._values = values
+        self._decode = decode
+
+    def row(self, row: int) -> list[int]:
+        return self._decode(self._values[row])
+
+    def rows(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(occurrences per row, the rows' positions one row after another)."""
+        found = [self._decode(self._values[r]) for r in rows.tolist()]
+        counts = np.fromiter(map(len, found), np.int64, len(found))
+        flat = np.fromiter((p for f in found for p in f), np.uint32, int(counts.sum()))
+        return counts, flat
+
+
 class Values:
     """A term's values over all segments by row: parts starting at given rows (lists read at
     once, or ``Blocks``), less the rows of deleted documents (``rows``: kept row → row)."""
@@ -165,8 +187,7 @@ class _Parts:
         self.docs: list[np.ndarray] = []
         self.weights: list[np.ndarray] = []
         self.values: list[tuple[int, RowValues]] = []
-        self.positions: list[tuple[int, TermPositions]] = []
-        self.all_arrays = True
+        self.positions: list[tuple[int, TermPositions | DecodedPositions]] = []
         self.rows = 0
 
     def add(self, docs: np.ndarray, weights: np.ndarray, values: RowValues, n: int
@@ -208,8 +229,9 @@ def read_postings(leaves: list, arrays: list[SegmentArrays | None], alive: np.nd
             parts.add(d.astype(np.int64) + base, w, Blocks(matcher, block_rows, block_offsets),
                       len(d))
         else:
-            parts.all_arrays = False
+            start = parts.rows
             _add_from_blocks(parts, matcher(), base)
+            parts.positions.append((start, DecodedPositions(parts.values[-1][1], decode)))
     if not parts.docs:
         return EMPTY
     d = np.concatenate(parts.docs).astype(np.int32)
@@ -221,7 +243,7 @@ def read_postings(leaves: list, arrays: list[SegmentArrays | None], alive: np.nd
         d, w = d[keep], w[keep]
     values: RowValues = (parts.values[0][1] if len(parts.values) == 1 and kept is None
                          else Values(parts.values, kept))
-    return Postings(d, w, values, parts.positions if parts.all_arrays else None, kept, decode)
+    return Postings(d, w, values, parts.positions, kept, decode)
 
 
 def _add_from_blocks(parts: _Parts, m, base: int) -> None:

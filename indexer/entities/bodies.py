@@ -18,7 +18,7 @@ from functools import lru_cache
 from indexer.aliases import ENTRIES, entry_of
 from indexer.entities.chunks import Mention
 from indexer.entities.context import words_before
-from indexer.entities.word_facts import dictionary_parses, facts
+from indexer.entities.word_facts import RULES_CACHE, dictionary_parses, facts
 from indexer.entities.words import WORD_RE, is_cap
 from indexer.text.morphology import inflect
 from indexer.text.normalise import normalise
@@ -57,7 +57,7 @@ RESIDENCES = (
 )
 
 
-@lru_cache(maxsize=16_384)
+@lru_cache(maxsize=RULES_CACHE)
 def is_generic_head(word: str) -> bool:
     """Is ``word`` (any form) a noun naming a kind of body (министерство, мэрия, суд, МИД)?"""
     low = normalise(word)
@@ -79,7 +79,7 @@ def _is_place_genitive(text: str, mention: Mention) -> bool:
     return _reads_genitive(text[mention.start : mention.end])
 
 
-@lru_cache(maxsize=16_384)
+@lru_cache(maxsize=RULES_CACHE)
 def _reads_genitive(surface: str) -> bool:
     words = WORD_RE.findall(surface)
     if not words:
@@ -194,7 +194,7 @@ def qualified_value(value: str, text: str | None = None) -> str:
 _AMBIGUOUS = frozenset(normalise(name) for entry in ENTRIES for name in entry.needs)
 
 
-@lru_cache(maxsize=16_384)
+@lru_cache(maxsize=RULES_CACHE)
 def _qualified_cached(value: str) -> str:
     return _qualified(value, None)
 
@@ -212,7 +212,7 @@ def _qualified(value: str, text: str | None) -> str:
     return value
 
 
-@lru_cache(maxsize=16_384)
+@lru_cache(maxsize=RULES_CACHE)
 def _head_is_body(head: str) -> bool:
     words = WORD_RE.findall(head)
     if not words:

@@ -18,6 +18,7 @@ from indexer.entities.noise import is_entity
 from indexer.entities.person_merge import merge_persons
 from indexer.entities.persons import normalise_person
 from indexer.entities.posts import post_before
+from indexer.entities.word_facts import RULES_CACHE
 from indexer.records import Entity
 from indexer.text.normalise import without_yo
 
@@ -108,7 +109,7 @@ class DocWords:
         return False
 
 
-@lru_cache(maxsize=16_384)
+@lru_cache(maxsize=RULES_CACHE)
 def _tidy(name: str) -> str:
     """Parentheses («Дэвид Саутер (David Souter)»), stray brackets and commas dropped; one
     quoting style."""

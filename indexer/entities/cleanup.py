@@ -13,7 +13,7 @@ from indexer.entities.chunks import Mention
 from indexer.entities.context import words_before
 from indexer.entities.declension import surname_forms
 from indexer.entities.person_spans import fix_person_spans, starts_sentence
-from indexer.entities.word_facts import facts, guessed_name_part
+from indexer.entities.word_facts import RULES_CACHE, facts, guessed_name_part
 from indexer.entities.words import WORD_RE, is_cap, is_title
 
 MAX_WORDS = 6
@@ -148,7 +148,7 @@ def _is_epithet(word: str) -> bool:
 Part = tuple[str, int, int]  # kind, start and end within the model's span
 
 
-@lru_cache(maxsize=16_384)
+@lru_cache(maxsize=RULES_CACHE)
 def _plan(kind: str, surface: str, title_before: bool, sentence_start: bool = False
           ) -> tuple[Part, ...]:
     """What the clean-up makes of a span from its own text (cached): run-on spans split at

@@ -21,6 +21,8 @@ from collections.abc import Callable, Hashable
 from functools import lru_cache
 from typing import NamedTuple
 
+from indexer.entities.word_facts import RULES_CACHE
+
 CASES = ("nomn", "gent", "datv", "accs", "ablt", "loct")
 VOWELS = frozenset("аеёиоуыэюя")
 _HISSING = frozenset("жшчщц")
@@ -181,7 +183,7 @@ def _indeclinable(low: str) -> list[Reading]:
     return [Reading(case, g, low, weight) for case in CASES for g in genders]
 
 
-@lru_cache(maxsize=16_384)
+@lru_cache(maxsize=RULES_CACHE)
 def name_readings(low: str) -> tuple[Reading, ...]:
     """Every reading of a lower-case name word (one part of a hyphenated one) by its shape."""
     if len(low) < 2 or not low.isalpha():

@@ -20,7 +20,7 @@ from functools import lru_cache
 from indexer.entities.context import Evidence, left_evidence
 from indexer.entities.declension import CASES, SKIY_FORMS, join_parts, name_readings
 from indexer.entities.persons import Alternative, choose
-from indexer.entities.word_facts import dictionary_parses, facts
+from indexer.entities.word_facts import RULES_CACHE, dictionary_parses, facts
 from indexer.entities.words import WORD_RE, is_cap, recase, squash, untouchable
 from indexer.text.morphology import inflect
 
@@ -70,7 +70,7 @@ def _common_prefix(a: str, b: str) -> str:
     return a[:n]
 
 
-@lru_cache(maxsize=16_384)
+@lru_cache(maxsize=RULES_CACHE)
 def noun_readings(low: str) -> Readings:
     """Readings of a lower-case head noun of a place or organisation (cached)."""
     out: Readings = {}
@@ -100,7 +100,7 @@ def noun_readings(low: str) -> Readings:
     return out
 
 
-@lru_cache(maxsize=16_384)
+@lru_cache(maxsize=RULES_CACHE)
 def adjective_readings(low: str) -> Readings:
     """Readings of a lower-case adjective of a name (cached)."""
     out: Readings = {}
@@ -125,7 +125,7 @@ def adjective_readings(low: str) -> Readings:
     return out
 
 
-@lru_cache(maxsize=16_384)
+@lru_cache(maxsize=RULES_CACHE)
 def _is_adjective(low: str) -> bool:
     return bool(adjective_readings(low)) and not any(
         p.tag.POS == "NOUN" and p.score > 0.5 for p in dictionary_parses(low))
@@ -135,7 +135,7 @@ def _part_readings(part: str, is_adj: bool) -> Readings:
     return adjective_readings(part) if is_adj else noun_readings(part)
 
 
-@lru_cache(maxsize=16_384)
+@lru_cache(maxsize=RULES_CACHE)
 def word_readings(low: str, adjective: bool) -> Readings:
     """A head word's readings; a hyphenated one part by part, a part with no reading for a
     reading of the whole staying as written (Ростове-на-Дону, Нью-Гэмпшире, Алма-Аты), an
@@ -241,7 +241,7 @@ def _second_nominatives(span: str, group: Group, key: Key) -> list[str] | None:
     return found[1] if found else None
 
 
-@lru_cache(maxsize=16_384)
+@lru_cache(maxsize=RULES_CACHE)
 def name_alternatives(kind: str, span: str, ctx: Evidence) -> tuple[Alternative, ...]:
     """The likeliest nominatives of an ORG or LOC ``span`` in a context, best first."""
     group = _head_group(span)

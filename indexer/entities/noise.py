@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from indexer.entities.bodies import is_generic
 from indexer.entities.context import left_evidence_role
-from indexer.entities.word_facts import dictionary_parses
+from indexer.entities.word_facts import RULES_CACHE, dictionary_parses
 from indexer.entities.words import WORD_RE
 
 _NAME_TAGS = frozenset({"Name", "Surn", "Patr"})
@@ -26,7 +26,7 @@ def is_entity(kind: str, name: str, text: str, start: int, end: int) -> bool:
     return left_evidence_role(text, start) == "post" or _ROMAN.match(text, end) is not None
 
 
-@lru_cache(maxsize=16_384)
+@lru_cache(maxsize=RULES_CACHE)
 def _verdict(kind: str, name: str) -> bool | None:
     """A value's verdict from itself; None when the words around it decide (a lone word
     tagged as a person that is no surname)."""
@@ -37,7 +37,7 @@ def _verdict(kind: str, name: str) -> bool | None:
     return True if _lone_word_kind(name.lower()) == "name" else None
 
 
-@lru_cache(maxsize=16_384)
+@lru_cache(maxsize=RULES_CACHE)
 def _lone_word_kind(low: str) -> str:
     """``name`` (a surname, or a word no dictionary knows), ``first`` (a first name only) or
     ``word`` (a dictionary word that is no name)."""

@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 from indexer.entities.context import Evidence, evidence
 from indexer.entities.declension import CASES, Reading, join_parts, name_readings
-from indexer.entities.word_facts import dictionary_parses
+from indexer.entities.word_facts import RULES_CACHE, dictionary_parses
 from indexer.entities.words import WORD_RE, recase, squash, untouchable
 from indexer.text.morphology import inflect
 
@@ -86,7 +86,7 @@ def _merge(readings: list[Reading] | tuple[Reading, ...]) -> WordReadings:
     return merged
 
 
-@lru_cache(maxsize=16_384)
+@lru_cache(maxsize=RULES_CACHE)
 def word_readings(low: str) -> WordReadings:
     """Readings of one lower-case name word; a hyphenated word is read part by part, a part
     that has no reading for a hypothesis staying as written (Лопесом-Алегрия → Лопес-Алегрия).
@@ -137,7 +137,7 @@ class NameReading(NamedTuple):
     confirm: tuple[str, ...]  # the nominatives (other than the words as written) to look for
 
 
-@lru_cache(maxsize=16_384)
+@lru_cache(maxsize=RULES_CACHE)
 def span_readings(span: str) -> tuple[NameReading, ...]:
     """Every reading of a person's name as written, whatever the context (cached per span:
     a context only adds its weights, ``alternatives``)."""
@@ -177,7 +177,7 @@ def span_readings(span: str) -> tuple[NameReading, ...]:
     )
 
 
-@lru_cache(maxsize=16_384)
+@lru_cache(maxsize=RULES_CACHE)
 def alternatives(span: str, ctx: Evidence) -> tuple[Alternative, ...]:
     """The likeliest readings of a person's name ``span`` in a context, best first: the
     name in the nominative, its score, and the nominatives (other than the words as written)

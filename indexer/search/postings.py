@@ -18,7 +18,7 @@ import numpy as np
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.reading import TermNotFound
 
-from indexer.store.blocks import decode_positions, positions_decoder
+from indexer.store.blocks import positions_decoder
 from indexer.store.posting_arrays import SegmentArrays, TermPositions
 
 
@@ -38,22 +38,19 @@ class Postings:
     values: RowValues
     # Each segment's positions by rows (its ``TermPositions`` in the postings arrays, else
     # ``DecodedPositions`` of its values) with the row (before deletions) it starts at, and
-    # ``kept`` (row → row before deletions, or None); None only for a list made without them.
-    positions: list[tuple[int, TermPositions | DecodedPositions]] | None = None
+    # ``kept`` (row → row before deletions, or None).
+    positions: list[tuple[int, TermPositions | DecodedPositions]] = field(default_factory=list)
     kept: np.ndarray | None = None
-    # Reads a value's positions (the field's format's: ``blocks.positions_decoder``).
-    decode: Callable[[bytes], list[int]] = decode_positions
-    _positions: dict[int, list[int]] = field(default_factory=dict)
 
     @property
     def _starts(self) -> list[int]:
-        return [start for start, _ in self.positions or ()]
+        return [start for start, _ in self.positions]
 
     @property
     def nbytes(self) -> int:
         """The memory of its arrays (docnums, weights, where each row's positions end)."""
         return (self.docs.nbytes + self.weights.nbytes + 64
-                + sum(p.nbytes for _, p in self.positions or ()))
+                + sum(p.nbytes for _, p in self.positions))
 
     def index_of(self, docnum: int) -> int:
         """The row of ``docnum`` in this list, or -1."""
@@ -62,41 +59,22 @@ class Postings:
 
     def positions_of(self, docnum: int) -> list[int]:
         """The term's positions in one document (no character offsets): from the postings
-        arrays where there are, else decoded from the values (and kept)."""
+        arrays where its segment has them, else decoded from the values."""
         i = self.index_of(docnum)
         if i < 0:
             return []
-        if self.positions is not None:
-            at = int(self.kept[i]) if self.kept is not None else i
-            k = bisect_right(self._starts, at) - 1
-            start, segment = self.positions[k]
-            return segment.row(at - start)
-        found = self._positions.get(docnum)
-        if found is None:
-            found = self._positions[docnum] = self.decode(self.values[i])
-        return found
+        at = int(self.kept[i]) if self.kept is not None else i
+        k = bisect_right(self._starts, at) - 1
+        start, segment = self.positions[k]
+        return segment.row(at - start)
 
     def positions_in(self, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Every occurrence in the documents of ``mask``: (docnum, position) arrays in docnum,
-        position order. From the postings arrays where there are (only the rows of ``mask``
-        read), else decoded from the values once per document and kept."""
-        if self.positions is not None:
-            return self._positions_from_arrays(np.flatnonzero(mask[self.docs]))
-        docs: list[int] = []
-        positions: list[int] = []
-        cache = self._positions
-        for row in np.flatnonzero(mask[self.docs]).tolist():
-            docnum = int(self.docs[row])
-            found = cache.get(docnum)
-            if found is None:
-                found = cache[docnum] = self.decode(self.values[row])
-            docs += [docnum] * len(found)
-            positions += found
-        return np.array(docs, np.int64), np.array(positions, np.int64)
+        position order; only the rows of ``mask`` read."""
+        return self._positions_from_arrays(np.flatnonzero(mask[self.docs]))
 
     def _positions_from_arrays(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(docnum per occurrence, position) of the sorted ``rows``, segment by segment."""
-        assert self.positions is not None
         at = self.kept[rows] if self.kept is not None else rows
         counts: list[np.ndarray] = []
         found: list[np.ndarray] = []
@@ -205,7 +183,6 @@ def read_postings(leaves: list, arrays: list[SegmentArrays | None], alive: np.nd
     ``leaves_now``: the segment readers of the thread reading the values later (a cached
     term's values are read by whichever thread needs them), by default ``leaves``."""
     parts = _Parts()
-    decode: Callable[[bytes], list[int]] = decode_positions
     for k, ((leaf, base), segment_arrays) in enumerate(zip(leaves, arrays, strict=True)):
         tbytes = leaf._text_to_bytes(fieldname, term)
         terms = leaf._terms
@@ -243,7 +220,7 @@ def read_postings(leaves: list, arrays: list[SegmentArrays | None], alive: np.nd
         d, w = d[keep], w[keep]
     values: RowValues = (parts.values[0][1] if len(parts.values) == 1 and kept is None
                          else Values(parts.values, kept))
-    return Postings(d, w, values, parts.positions, kept, decode)
+    return Postings(d, w, values, parts.positions, kept)
 
 
 def _add_from_blocks(parts: _Parts, m, base: int) -> None:

@@ -78,7 +78,7 @@ def test_array_postings_equal_whoosh_postings(small_blocks_index: Path) -> None:
             ours = _ours(view, "body", term)
             assert ours == _whoosh_postings(view, "body", term), term
             postings = view.postings("body", term, cache=False)
-            kinds = {type(p) for _, p in postings.positions or ()}
+            kinds = {type(p) for _, p in postings.positions}
             if kinds == {TermPositions}:
                 lazy += 1
                 assert isinstance(postings.values, Blocks | Values)

@@ -46,15 +46,15 @@ class Facet:
         if self.codes is not None:
             codes = self.codes[mask]
             return np.bincount(codes[codes >= 0], minlength=len(self.values))
+        assert self.indptr is not None and self.indices is not None
         held = np.count_nonzero(mask)
         if held * SPARSE_SHARE < len(mask):
             return self._gathered(np.flatnonzero(mask))
         if (len(mask) - held) * SPARSE_SHARE < len(mask):
             # Most documents: every document's counts less those of the few left out.
             if self._all is None:
-                self._all = self._gathered(np.arange(len(mask)))
+                self._all = np.bincount(self.indices, minlength=len(self.values))
             return self._all - self._gathered(np.flatnonzero(~mask))
-        assert self.indptr is not None and self.indices is not None
         picked = self.indices[np.repeat(mask, np.diff(self.indptr))]
         return np.bincount(picked, minlength=len(self.values))
 

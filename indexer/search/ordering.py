@@ -24,9 +24,9 @@ def ordered(docs: np.ndarray, key: np.ndarray, second: np.ndarray, need: int | N
     """``docs`` by ``key``, then ``second``, then position (all ascending): the first ``need``
     in that order, then the others unordered (all in order when ``need`` is None or not much
     smaller than the result). ``group``: the reprint group of every docnum (-1: none)."""
-    size = need
+    size = need or 0  # the sorted head, grown until the page's ``need`` can be filled
     for _ in range(NEED_MAX_ROUNDS):
-        if need is None or size is None or not 0 < size < len(docs) // 2:
+        if need is None or not 0 < size < len(docs) // 2:
             break
         kth = np.partition(key, size - 1)[size - 1]
         head = key <= kth

@@ -205,9 +205,11 @@ def extra_words(sentence: str) -> list[str]:
 
 def article_terms(doc: dict) -> set[str]:
     """Every term the index holds for the article (its words as written and their lemmas)."""
-    from indexer.text.analyzer import index_occurrences
+    from indexer.text.term_table import TermTable
 
-    return set(index_occurrences(f"{doc.get('title') or ''}\n{doc['text']}"))
+    table = TermTable()
+    found = table.analyse(f"{doc.get('title') or ''}\n{doc['text']}")
+    return {table.terms[t] for t in set(found.ids.tolist())}
 
 
 def extra_query(words: list[str], doc: dict, docs: list[dict], rng: random.Random) -> str | None:

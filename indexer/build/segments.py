@@ -13,8 +13,9 @@ from indexer.build.names import NameBook, plain_values
 from indexer.build.reprints import Shingled, shingle_article
 from indexer.records import Article
 from indexer.store.codec import MuragatCodec
+from indexer.store.formats import PositionDeltas
 from indexer.store.segment_builder import SegmentBuilder
-from indexer.text.analyzer import index_occurrences
+from indexer.text.term_table import TermTable
 
 # Postings a writer holds in memory before it spills them to a sorted run on disk (~100 bytes
 # each); the runs are joined into its one segment at the end.
@@ -43,6 +44,10 @@ class SegmentWriting:
         self.sketching = sketching
         self._shingled: list[Shingled] = []
         self._builder: SegmentBuilder | None = None
+        self._table = TermTable()  # the analysed words of the current segment's memory
+        # Fields of an older index (being updated) whose values hold character offsets.
+        self._chars = {name for name in self.fields
+                       if not isinstance(ix.schema[name].format, PositionDeltas)}
         self.names = NameBook()  # the forms and posts of the current segment's values
         self._sources_before = self._sources_so_far()  # the process's cache may be older
 
@@ -58,12 +63,13 @@ class SegmentWriting:
             doc = document(article, plain_values(entity_values))
             if self._builder is None:
                 self._builder = SegmentBuilder(
-                    self.ix.storage, self.ix.indexname, self.ix.schema, MuragatCodec()
-                )
-            starts: list[int] = []  # the body's words' first characters, for its sentence map
-            analysed = {name: index_occurrences(doc[name], starts if name == "body" else None)
+                    self.ix.storage, self.ix.indexname, self.ix.schema, MuragatCodec(),
+                    self._table)
+            # The body's with its words' first characters, for its sentence map.
+            analysed = {name: self._table.analyse(doc[name], starts=name == "body",
+                                                  chars=name in self._chars)
                         for name in self.fields if name in doc}
-            self._builder.add(doc, analysed, starts if "body" in analysed else None)
+            self._builder.add(doc, analysed)
             if self.sketching and (found := shingle_article(
                     article.id, article.text, article.date, article.title)) is not None:
                 self._shingled.append(found)

@@ -29,39 +29,44 @@ from indexer.store.blocks import (
     Piece,
     TermPostings,
     join,
-    value_encoder,
 )
 from indexer.store.codec import LENGTH_OF_BYTE, MuragatCodec
 from indexer.store.facets_file import write_facets
 from indexer.store.posting_arrays import PostingArrays
 from indexer.store.runs import Record, read_run, write_run
 from indexer.store.sentence_maps import SentenceMapWriter
-from indexer.text.analyzer import Occurrences
+from indexer.store.text_postings import FieldPostings
+from indexer.text.term_table import TermTable, TextTerms
 
 _INFO = W3TermInfo._struct
+# Words the term table keeps across spills (~250 bytes each with their terms): the words of
+# one spill are mostly the next one's, and a word is analysed once while it is kept.
+TABLE_WORDS = 400_000
 
 
 class SegmentBuilder:
     """Writes one segment: ``add`` documents, ``spill`` when memory is full, ``finish``."""
 
-    def __init__(self, storage, indexname: str, schema, codec: MuragatCodec) -> None:
+    def __init__(self, storage, indexname: str, schema, codec: MuragatCodec,
+                 table: TermTable) -> None:
         self.storage = storage
+        self.table = table  # the term ids of the analysed texts given to ``add``
         self.schema = schema
         self.codec = codec
         self.segment = codec.new_segment(storage, indexname)
         self._perdoc = codec.per_document_writer(storage, self.segment)
         self._sentences = SentenceMapWriter(storage.folder, self.segment.segid)
         self._terms: dict[str, dict[str, TermPostings]] = {}
+        self._text: dict[str, FieldPostings] = {}
         self._lengths: dict[str, array] = {}
         self._runs: list[str] = []
         self.docs = 0
         self.postings = 0  # postings held in memory (since the last spill)
 
-    def add(self, fields: dict, analysed: dict[str, Occurrences],
-            body_starts: list[int] | None = None) -> None:
-        """Add a document: ``fields`` as for ``IndexWriter.add_document``, with the occurrences
-        of the text fields that are keys of ``analysed`` (``body_starts``: the first character
-        of the body's word at each position, when the analysis gave them)."""
+    def add(self, fields: dict, analysed: dict[str, TextTerms]) -> None:
+        """Add a document: ``fields`` as for ``IndexWriter.add_document``, with the terms of
+        the text fields that are keys of ``analysed`` (ids of ``self.table``; the body's with
+        the first character of each position, for its sentence map)."""
         docnum = self.docs
         perdoc = self._perdoc
         perdoc.start_doc(docnum)
@@ -78,28 +83,17 @@ class SegmentBuilder:
             if field.column_type:
                 perdoc.add_column_value(name, field.column_type, field.to_column_value(value))
         perdoc.finish_doc()
-        self._sentences.add(fields.get("body") or "", body_starts)
+        body = analysed.get("body")
+        self._sentences.add(fields.get("body") or "", body.starts if body is not None else None)
         self.docs += 1
 
-    def _add_text(self, name: str, field, docnum: int, occurrences: Occurrences) -> int:
-        terms = self._terms.setdefault(name, {})
-        boost = field.format.field_boost
-        encode = value_encoder(field.format)
-        length = 0
-        for term, found in occurrences.items():
-            postings = terms.get(term)
-            if postings is None:
-                postings = terms[term] = TermPostings()
-            postings.docs.append(docnum)
-            postings.weights.append(len(found) * boost)
-            postings.values.append(encode(found))
-            postings.counts.append(len(found))
-            if len(found) == 1:  # most terms occur once in an article
-                postings.positions.append(found[0][0])
-            else:
-                postings.positions.extend([o[0] for o in found])
-            length += len(found)
-        self.postings += len(occurrences)
+    def _add_text(self, name: str, field, docnum: int, found: TextTerms) -> int:
+        postings = self._text.get(name)
+        if postings is None:
+            postings = self._text[name] = FieldPostings()
+        postings.add(docnum, found)
+        length = len(found.ids)
+        self.postings += length
         if field.scorable:
             # The length the postings writer is given is the one read back from the lengths
             # column, quantised to a byte (and none for byte 0: see ``codec._PerDocReader``).
@@ -127,12 +121,27 @@ class SegmentBuilder:
         segment and free them; the segment stays open. However many spills, the documents end
         up in one segment (one term lookup per segment at search time) and no posting is
         encoded twice."""
-        if not self._terms:
+        if not self._terms and not self._text:
             return
         path = os.path.join(self.storage.folder, f"{self.segment.segid}.run{len(self._runs)}")
         self._runs.append(path)
-        write_run(path, encoded_terms(self._terms, self.schema, self._lengths))
+        write_run(path, self._records())
         self.postings = 0
+        if self.table.words > TABLE_WORDS:
+            self.table.clear()
+
+    def _records(self) -> Iterator[Record]:
+        """The postings held, as run records in the order of the segment's term table (field,
+        then term), emptying the builder's memory of them."""
+        text = self._text
+        for name in sorted(set(self._terms) | set(text)):
+            field = self.schema[name]
+            if name in text:
+                encoder = BlockEncoder(field, self._lengths.get(name))
+                yield from text.pop(name).records(name, self.table.terms, encoder, field)
+            else:
+                yield from encoded_terms(name, self._terms.pop(name), field,
+                                         self._lengths.get(name))
 
     def finish(self):
         """Write the postings (joining any spilled runs) and close the segment; returns
@@ -145,7 +154,7 @@ class SegmentBuilder:
         field_name: str | None = None
         term_writer: TermWriter | None = None
         try:
-            for name, term, piece in merged_terms(self._runs, self._terms, self.schema,
+            for name, term, piece in merged_terms(self._runs, self._records(), self.schema,
                                                   self._lengths):
                 if name != field_name:
                     if field_name is not None:
@@ -175,30 +184,28 @@ class SegmentBuilder:
         return self.segment
 
 
-def encoded_terms(terms_by_field: dict[str, dict[str, TermPostings]], schema,
-                  lengths: dict[str, array]) -> Iterator[Record]:
-    """The postings in memory as run records, in the order of the segment's term table
-    (field, then term), emptying ``terms_by_field`` as it goes: a term with a full block or
-    more is encoded into its blocks now, a smaller one kept as postings, so that the join can
-    put it into one block with the term's postings of the other runs."""
-    # Python orders str by code point, as Whoosh orders the UTF-8 bytes of terms.
-    for name in sorted(terms_by_field):
-        terms = terms_by_field.pop(name)
-        encoder = BlockEncoder(schema[name], lengths.get(name))
-        for term in sorted(terms):
-            p = terms.pop(term)
-            if len(p.docs) < encoder.blocklimit:
-                yield name, term, None, (p.docs.tobytes(), p.weights.tobytes(), p.values,
-                                         p.counts.tobytes(), p.positions.tobytes())
-            else:
-                yield name, term, *encoder.encode(p)
+def encoded_terms(name: str, terms: dict[str, TermPostings], field, lengths: array | None
+                  ) -> Iterator[Record]:
+    """One field's postings held by term as run records in term order, emptying ``terms``: a
+    term with a full block or more is encoded into its blocks now, a smaller one kept as
+    postings, so that the join can put it into one block with the term's postings of the
+    other runs."""
+    encoder = BlockEncoder(field, lengths)
+    for term in sorted(terms):
+        p = terms.pop(term)
+        if len(p.docs) < encoder.blocklimit:
+            yield name, term, None, (p.docs.tobytes(), p.weights.tobytes(), p.values,
+                                     p.counts.tobytes(), p.positions.tobytes())
+        else:
+            yield name, term, *encoder.encode(p)
 
 
-def merged_terms(runs: list[str], terms_by_field: dict[str, dict[str, TermPostings]], schema,
-                 lengths: dict[str, array]) -> Iterator[tuple[str, str, Piece]]:
-    """Every term's encoded postings, from the runs and the memory in docnum order (runs
-    were spilled in document order, and ``heapq.merge`` keeps that order on ties)."""
-    streams = [read_run(path) for path in runs] + [encoded_terms(terms_by_field, schema, lengths)]
+def merged_terms(runs: list[str], memory: Iterator[Record], schema, lengths: dict[str, array]
+                 ) -> Iterator[tuple[str, str, Piece]]:
+    """Every term's encoded postings, from the runs and the ``memory`` records in docnum
+    order (runs were spilled in document order, and ``heapq.merge`` keeps that order on
+    ties)."""
+    streams = [read_run(path) for path in runs] + [memory]
     key = itemgetter(0, 1)
     merged = heapq.merge(*streams, key=key) if len(streams) > 1 else streams[0]
     encoder: BlockEncoder | None = None

@@ -20,7 +20,7 @@ import threading
 from array import array
 from bisect import bisect_right
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -33,7 +33,7 @@ MAGIC = 0x4D55525345310001  # "MURSE1", version 1
 SentenceMap = tuple[np.ndarray, np.ndarray, np.ndarray]  # positions, characters, counts
 
 
-def encode(text: str, starts: list[int] | None = None) -> bytes:
+def encode(text: str, starts: Sequence[int] | np.ndarray | None = None) -> bytes:
     """The record of one body text (``starts``: its words' first characters, if known)."""
     positions, chars, counts = sentence_positions(text, starts)
     out = b"".join((np.array([len(chars)], np.uint32).tobytes(),
@@ -59,7 +59,7 @@ class SentenceMapWriter:
         self._index_path = os.path.join(folder, segid + INDEX)
         self._offsets = array("q", [MAGIC, 0])
 
-    def add(self, body: str, starts: list[int] | None = None) -> None:
+    def add(self, body: str, starts: Sequence[int] | np.ndarray | None = None) -> None:
         record = encode(body, starts)
         self._data.write(record)
         self._offsets.append(self._offsets[-1] + len(record))

@@ -5,14 +5,13 @@ phrases match either way: as written («стали», for exact-form search ``!w
 other pymorphy3 normal form, marked with ``LEMMA_MARK`` («~сталь», «~стать»), for search in any
 inflected form. One field holds both, so an article is analysed once and the index holds no
 second copy of its words. ``surface_analyzer()``: the same words without lemmas.
-``index_occurrences`` is what ``lemma_analyzer()`` yields, grouped by term, in one loop: the
-segment writer's fast path. Every token keeps the character offsets of the original word, so
+``word_terms`` gives one word's terms (cached): what the segment writer's analysis as arrays
+(``term_table``) is made of. Every token keeps the character offsets of the original word, so
 highlighting shows the text as written.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterator
 from functools import lru_cache
 
@@ -20,7 +19,7 @@ from whoosh.analysis import Filter, LowercaseFilter, Token
 
 from indexer.text.morphology import lemma_terms, lemmas, marked
 from indexer.text.normalise import normalise, one_script
-from indexer.text.tokens import WORD_RE, RussianTokenizer, compound_parts, is_compound
+from indexer.text.tokens import RussianTokenizer
 
 
 class OneScriptFilter(Filter):
@@ -67,37 +66,6 @@ def _terms_of(word: str) -> tuple[str, ...]:
 def word_terms(word: str) -> tuple[str, ...]:
     """The terms one word as written (or one part of a compound) is indexed under."""
     return _terms_of(word)
-
-
-Occurrences = dict[str, list[tuple[int, int, int]]]
-
-
-def index_occurrences(text: str, starts: list[int] | None = None) -> Occurrences:
-    """Each term of ``text`` with its (position, startchar, endchar) list, in order: what
-    ``lemma_analyzer()`` yields with positions and chars, grouped by term as Whoosh's
-    ``Characters`` format groups them, in one loop instead of a chain of generators.
-    ``starts``, when given, gets the first character of the word at each position."""
-    seen: Occurrences = defaultdict(list)
-    pos = 0
-    for match in WORD_RE.finditer(text):
-        word = match.group()
-        start, end = match.span()
-        if starts is not None:
-            starts.append(start)
-        occurrence = (pos, start, end)
-        for term in _terms_of(word):
-            seen[term].append(occurrence)
-        if is_compound(word):
-            parts = compound_parts(word, start)
-            for i, part, offset in parts:
-                if i and starts is not None:
-                    starts.append(offset)
-                occurrence = (pos + i, offset, offset + len(part))
-                for term in _terms_of(part):
-                    seen[term].append(occurrence)
-            pos += parts[-1][0]
-        pos += 1
-    return seen
 
 
 def surface_analyzer():

@@ -9,6 +9,7 @@ index has no maps (built before them).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -32,7 +33,7 @@ def sentence_cuts(text: str) -> tuple[np.ndarray, np.ndarray]:
 
 def token_starts(text: str) -> np.ndarray:
     """The first character of the word at each position, numbered as the analyser numbers them
-    (``indexer.text.analyzer.index_occurrences``: a hyphenated compound takes one position per
+    (``indexer.text.analyzer.lemma_analyzer()``: a hyphenated compound takes one position per
     part, the whole sharing its first part's): every word's start, and after every hyphen
     inside a word, its next part's."""
     spans = np.array([m.span() for m in WORD_RE.finditer(text)], np.int64).reshape(-1, 2)
@@ -44,7 +45,7 @@ def token_starts(text: str) -> np.ndarray:
     return np.sort(np.concatenate([spans[:, 0], hyphens[inside] + 1]))
 
 
-def sentence_positions(text: str, starts: list[int] | None = None
+def sentence_positions(text: str, starts: Sequence[int] | np.ndarray | None = None
                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(first word position, first character, long-word count) of each sentence: a
     sentence's position is that of the first word starting at or after its first character,

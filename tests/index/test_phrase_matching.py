@@ -14,7 +14,7 @@ from indexer.search.phrases import PhraseMatcher
 from indexer.search.view import IndexView
 from indexer.search.words import WordTerms
 from indexer.store import generations
-from indexer.text.analyzer import index_occurrences
+from tests.analysed import occurrences_by_term
 
 
 def brute_force(view: IndexView, wts: list[WordTerms], slop: int) -> set[int]:
@@ -23,7 +23,7 @@ def brute_force(view: IndexView, wts: list[WordTerms], slop: int) -> set[int]:
     found = set()
     for docnum in np.flatnonzero(view.alive).tolist():
         for field in ("title", "body"):
-            occurrences = index_occurrences(view.stored(docnum).get(field) or "")
+            occurrences = occurrences_by_term(view.stored(docnum).get(field) or "")
             at = [{p for t in wt.terms for p, _, _ in occurrences.get(t, ())} for wt in wts]
             if slop == 0:
                 if any(all(p + i in at[i] for i in range(1, len(wts))) for p in at[0]):

@@ -15,8 +15,8 @@ from indexer.search.occurrences import spans
 from indexer.search.view import IndexView
 from indexer.search.words import WordTerms
 from indexer.store import generations, sentence_maps
-from indexer.text.analyzer import index_occurrences
 from indexer.text.sentences import sentence_positions
+from tests.analysed import occurrences_by_term
 
 QUERIES = (
     "Касым-Жомарт Токаев", "Токаев Конституция", "президент Казахстана", "референдум поправки",
@@ -67,7 +67,7 @@ def test_spans_from_positions_are_the_analysers_character_offsets(built_index: P
                 for docnum in p.docs[:5].tolist():
                     from_maps = spans(view, fieldname, [word], docnum)
                     text = view.stored(docnum).get(fieldname, "")
-                    analysed = index_occurrences(text)[word.word]
+                    analysed = occurrences_by_term(text)[word.word]
                     with_offsets = sorted({(s, e) for _, s, e in analysed})
                     assert [o[0] for o in analysed] == p.positions_of(docnum)
                     assert from_maps == with_offsets, (fieldname, word.word, docnum)

@@ -6,8 +6,9 @@ import re
 
 import numpy as np
 
-from indexer.text.analyzer import index_occurrences
 from indexer.text.sentences import sentence_cuts, sentence_positions, token_starts
+from indexer.text.term_table import TermTable
+from tests.analysed import occurrences_by_term
 
 TEXTS = (
     "Касым-Жомарт Токаев прибыл в Нур-Султан. «Это важно», — сказал он.\nВ 2019 г. было "
@@ -21,10 +22,10 @@ TEXTS = (
 def test_token_starts_are_the_analysers_positions() -> None:
     for text in TEXTS:
         starts = token_starts(text)
-        for occurrences in index_occurrences(text).values():
+        for occurrences in occurrences_by_term(text).values():
             for pos, start, _ in occurrences:
                 assert starts[pos] == start, (text, pos, start)
-        assert len(starts) == (max((p for o in index_occurrences(text).values()
+        assert len(starts) == (max((p for o in occurrences_by_term(text).values()
                                     for p, _, _ in o), default=-1) + 1)
 
 
@@ -42,8 +43,7 @@ def test_a_sentences_position_is_its_first_word() -> None:
 
 def test_the_analysers_starts_are_token_starts() -> None:
     for text in TEXTS:
-        starts: list[int] = []
-        index_occurrences(text, starts)
-        assert starts == token_starts(text).tolist()
+        starts = TermTable().analyse(text, starts=True).starts
+        assert starts is not None and starts.tolist() == token_starts(text).tolist()
         assert [a.tolist() for a in sentence_positions(text, starts)] == [
             a.tolist() for a in sentence_positions(text)]

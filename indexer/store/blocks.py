@@ -15,7 +15,8 @@ from __future__ import annotations
 import zlib
 from array import array
 from collections.abc import Callable
-from itertools import accumulate
+from itertools import accumulate, chain
+from operator import sub
 from pickle import dumps, loads
 
 from whoosh.formats import Characters, Format
@@ -39,6 +40,9 @@ BLOCK_LIMIT = 128
 _ONE = pack_uint(1)
 # The pickle protocol of the blocks (Whoosh writes 2: bytes as ``_codecs.encode`` calls).
 PROTOCOL = 5
+# A one-block term's block rows and offsets (see ``Piece``).
+_FIRST_ROW = array("I", [0]).tobytes()
+_FIRST_OFFSET = array("Q", [0]).tobytes()
 
 Occurrence = tuple[int, int, int]  # position, first character, character after the last
 
@@ -172,6 +176,21 @@ class BlockEncoder:
         self.lengths = lengths
         self.value_size = field.format.fixed_value_size()
 
+    def encode_bytes(self, docs: bytes, weights: bytes, values: list[bytes], counts: bytes,
+                     positions: bytes) -> Piece:
+        """``encode`` for postings given as bytes (as a run holds them); a term of one block
+        (nearly every term) without building its arrays twice or a block list."""
+        ids = array("I", docs)
+        total = len(ids)
+        if total > self.blocklimit:
+            return self.encode(TermPostings.of(docs, weights, values, counts, positions))
+        ws = array("f", weights)
+        parts: list[bytes] = []
+        minlength, maxlength, maxweight = self._block(parts, ids, ws, values, last=True)
+        stats = (sum(ws), total, minlength, maxlength, maxweight, ids[0], ids[-1])
+        return stats, (b"".join(parts), 0, docs, weights, _FIRST_ROW, _FIRST_OFFSET, counts,
+                       positions)
+
     def encode(self, postings: TermPostings) -> Piece:
         """The term's postings encoded (see ``Piece``)."""
         docs, weights, values = postings.docs, postings.weights, postings.values
@@ -235,21 +254,22 @@ class BlockEncoder:
 def _mini_weights(weights: array) -> tuple[float, ...] | float | None:
     """As W3: no weights when all are 1, one when all are equal, else each (whole numbers as
     integers: 2 bytes pickled instead of 9)."""
+    if len(weights) == 1:
+        return None if weights[0] == 1.0 else weights[0]
     top, bottom = max(weights), min(weights)
     if top == 1.0 and bottom == 1.0:
         return None
     if bottom == top:
         return weights[0]
+    if top < 65536:  # counts times a whole boost: every weight a whole number
+        whole = list(map(int, weights))
+        if whole == weights.tolist():
+            return tuple(whole)
     return tuple(int(w) if w.is_integer() and w < 65536 else w for w in weights)
 
 
 def _deltas(ids: array) -> tuple[int, ...]:
-    base = 0
-    out = []
-    for n in ids:
-        out.append(n - base)
-        base = n
-    return tuple(out)
+    return tuple(map(sub, ids, chain((0,), ids)))
 
 
 def join(pieces: list[Piece]) -> Piece:

@@ -220,22 +220,30 @@ def _joined(encoder: BlockEncoder, records: list[Record]) -> Piece:
     together; encoded pieces are joined as they are."""
     if len(records) == 1:  # most terms: in one run only
         _, _, stats, payload = records[0]
-        return (stats, payload) if stats is not None else encoder.encode(
-            TermPostings.of(*payload))
+        return (stats, payload) if stats is not None else encoder.encode_bytes(*payload)
     pieces: list[Piece] = []
-    raw: TermPostings | None = None
+    raw: list[tuple] = []  # consecutive runs' postings, encoded together
     for _, _, stats, payload in records:
         if stats is None:
-            raw = raw or TermPostings()
-            raw.extend(*payload)
+            raw.append(payload)
             continue
-        if raw is not None:
-            pieces.append(encoder.encode(raw))
-            raw = None
+        if raw:
+            pieces.append(_encoded(encoder, raw))
+            raw = []
         pieces.append((stats, payload))
-    if raw is not None:
-        pieces.append(encoder.encode(raw))
+    if raw:
+        pieces.append(_encoded(encoder, raw))
     return pieces[0] if len(pieces) == 1 else join(pieces)
+
+
+def _encoded(encoder: BlockEncoder, payloads: list[tuple]) -> Piece:
+    """Postings of consecutive runs (as bytes) encoded as one."""
+    if len(payloads) == 1:
+        return encoder.encode_bytes(*payloads[0])
+    docs, weights, values, counts, positions = zip(*payloads, strict=True)
+    return encoder.encode_bytes(b"".join(docs), b"".join(weights),
+                                [v for vs in values for v in vs], b"".join(counts),
+                                b"".join(positions))
 
 
 class TermWriter:

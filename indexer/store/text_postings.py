@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from indexer.store.blocks import BlockEncoder, TermPostings, value_encoder
+from indexer.store.blocks import BlockEncoder, value_encoder
 from indexer.store.formats import VARINTS, PositionDeltas
 from indexer.store.runs import Record
 from indexer.text.term_table import TextTerms
@@ -88,17 +88,18 @@ class FieldPostings:
         counts_bytes = counts.astype(np.uint32).tobytes()
         positions_bytes = positions.astype(np.uint32).tobytes()
         occurrence_bounds = bounds.tolist()
+        value_list = values.tolist()
         term_of = posting_terms[term_first].tolist()
         for k, tid in enumerate(term_of):
             lo, hi = term_bounds[k], term_bounds[k + 1]
             olo, ohi = occurrence_bounds[lo], occurrence_bounds[hi]
             payload = (docs_bytes[4 * lo:4 * hi], weights_bytes[4 * lo:4 * hi],
-                       values[lo:hi].tolist(), counts_bytes[4 * lo:4 * hi],
+                       value_list[lo:hi], counts_bytes[4 * lo:4 * hi],
                        positions_bytes[4 * olo:4 * ohi])
             if hi - lo < encoder.blocklimit:
                 yield name, terms[tid], None, payload
             else:
-                yield name, terms[tid], *encoder.encode(TermPostings.of(*payload))
+                yield name, terms[tid], *encoder.encode_bytes(*payload)
 
 
 def _delta_values(positions: np.ndarray, starts_posting: np.ndarray, first: np.ndarray,

@@ -31,7 +31,7 @@ class FieldPostings:
         self._ids: list[np.ndarray] = []
         self._positions: list[np.ndarray] = []
         self._chars: list[np.ndarray] = []  # for a format other than ``PositionDeltas``
-        self._docs = array("q")
+        self._docs = array("i")
         self._sizes = array("q")
         self.occurrences = 0
 
@@ -56,14 +56,14 @@ class FieldPostings:
             return
         ids = np.concatenate(self._ids)
         positions = np.concatenate(self._positions)
-        docs = np.repeat(np.frombuffer(self._docs, np.int64), np.frombuffer(self._sizes, np.int64))
+        docs = np.repeat(np.frombuffer(self._docs, np.int32), np.frombuffer(self._sizes, np.int64))
         chars = np.concatenate(self._chars) if self._chars else None
         self._ids, self._positions, self._chars = [], [], []
         present = np.unique(ids).tolist()
         # Python orders str by code point, as Whoosh orders the UTF-8 bytes of terms.
         present.sort(key=terms.__getitem__)
-        rank = np.zeros(len(terms), np.int64)
-        rank[present] = np.arange(len(present))
+        rank = np.zeros(len(terms), np.int32)
+        rank[present] = np.arange(len(present), dtype=np.int32)
         order = np.argsort(rank[ids], kind="stable")  # keeps article and text order
         ids, docs, positions = ids[order], docs[order], positions[order]
         if chars is not None:

@@ -17,8 +17,9 @@ from indexer.store.formats import PositionDeltas
 from indexer.store.segment_builder import SegmentBuilder
 from indexer.text.term_table import TermTable
 
-# Postings a writer holds in memory before it spills them to a sorted run on disk (~100 bytes
-# each); the runs are joined into its one segment at the end.
+# Occurrences (and entity postings) a writer holds before it spills them to a sorted run on
+# disk (8 bytes each while held, about 60 while they are sorted and encoded at the spill); the
+# runs are joined into its one segment at the end.
 SEGMENT_POSTINGS = 1_500_000
 # With entities the NER model and its work share the worker (~100 MB): a smaller budget keeps
 # the worker under 500 MB.

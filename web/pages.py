@@ -38,6 +38,7 @@ from indexer.search.facets import one_period
 from web import errors, searcher
 from web import format as fmt
 from web.charts import Chart, histogram, year_bins
+from web.chips import entity_chips
 from web.links import Links, action, apply_action, page_numbers, query_string
 from web.notices import Notices
 
@@ -108,7 +109,8 @@ def anchored(body_html: str) -> Markup:
 
 @bp.app_context_processor
 def _helpers() -> dict[str, Any]:
-    return {"fmt": fmt, "FACETS": FACET_KINDS, "SORTS": SORTS, "action": action}
+    return {"fmt": fmt, "FACETS": FACET_KINDS, "SORTS": SORTS, "action": action,
+            "entity_chips": entity_chips}
 
 
 @bp.get("/")

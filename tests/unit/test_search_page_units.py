@@ -243,3 +243,53 @@ def test_a_snippet_is_not_cut_at_an_abbreviation() -> None:
     pieces = reading_pieces(long, 0, len(long))
     assert len(pieces) == 3 and all(long[lo:hi].strip().endswith(".") for lo, hi in pieces)
     assert all(hi - lo <= 1200 for lo, hi in pieces)
+
+
+def test_entity_chips_escape_fold_and_link() -> None:
+    """Every value a button and a page link, escaped; those after the third under «ещё N»."""
+    from html.parser import HTMLParser
+
+    from web.chips import entity_chips
+
+    hit = {"persons": ["Касым-Жомарт Токаев", '<b>"Зло" & Ко</b>'],
+           "organisations": ["ООН"], "locations": ["Астана", "Алматы"]}
+    app = create_app({"INDEX": "/nonexistent"})
+    with app.test_request_context("/search"):
+        html = str(entity_chips(hit))
+        assert str(entity_chips({"persons": [], "organisations": [], "locations": []})) == ""
+
+    class Chips(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.buttons: list[dict] = []
+            self.links: list[str] = []
+            self.summary = False
+            self.text: list[str] = []
+
+        def handle_starttag(self, tag: str, attrs: list) -> None:
+            a = dict(attrs)
+            if tag == "button":
+                self.buttons.append(a)
+            elif tag == "a":
+                self.links.append(a["href"])
+            self.summary = tag == "summary"
+
+        def handle_endtag(self, tag: str) -> None:
+            self.summary = False
+
+        def handle_data(self, data: str) -> None:
+            if self.summary:
+                self.text.append(data)
+
+    parsed = Chips()
+    parsed.feed(html)
+    assert "<b>" not in html and "&lt;b&gt;&#34;Зло&#34; &amp; Ко&lt;/b&gt;" in html
+    assert [b["value"] for b in parsed.buttons] == [
+        "add:person:Касым-Жомарт Токаев", 'add:person:<b>"Зло" & Ко</b>', "add:org:ООН",
+        "add:loc:Астана", "add:loc:Алматы"]
+    assert [b["class"] for b in parsed.buttons][-1] == "chip chip--locations"
+    assert parsed.links[0] == "/entities/person/%D0%9A%D0%B0%D1%81%D1%8B%D0%BC-%D0%96%D0%BE" \
+                              "%D0%BC%D0%B0%D1%80%D1%82%20%D0%A2%D0%BE%D0%BA%D0%B0%D0%B5%D0%B2"
+    assert len(parsed.links) == 5 and parsed.text == ["ещё 2"]
+    assert html.index("chips-more") > html.index("ООН") and html.index("chips-more") < html.index(
+        "Астана")

@@ -22,13 +22,12 @@ from web import api, errors, searcher
 from web.api import _conditional as conditional_json
 from web.api import _error as json_error
 from web.charts import Chart, histogram
-from web.links import Links, query_string
+from web.links import PATH_SAFE, Links, query_string
 
 bp = Blueprint("entities", __name__)
 api_bp = Blueprint("entities_api", __name__, url_prefix="/api/entities")
 MAX_NAME = 300  # characters; a longer name is a bad request
 KIND_LABELS = {"person": "Персона", "org": "Организация", "loc": "Место"}
-PATH_SAFE = "!$&'()*+,/:;=@"  # what werkzeug's converters leave unquoted in a path
 
 
 @bp.app_template_global()

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from flask import url_for
 
@@ -23,6 +23,7 @@ from indexer.search import SearchRequest, request_params
 # its exclusion back, and how a kind's values combine (mode:person:all or any).
 OPS = ("add", "drop", "not", "undo_not", "mode")
 BY_PARAM = {kind.param: kind for kind in FACET_KINDS}
+PATH_SAFE = "!$&'()*+,/:;=@"  # what werkzeug's converters leave unquoted in a path
 
 
 def query_string(params: Iterable[tuple[str, str]]) -> str:
@@ -69,11 +70,18 @@ class Links:
 
     def __init__(self, req: SearchRequest) -> None:
         self.req = req
+        # A page links a search a few dozen times and an article per hit: the routes' URLs and
+        # the request's own parameters are made once.
+        self._search_url: str | None = None
+        self._article_base: str | None = None
+        self._state_query: str | None = None
 
     def search(self, **changes: Any) -> str:
         """The search page with ``changes`` applied (back to page 1 unless a page is given)."""
         changes.setdefault("page", 1)
-        return url_for("pages.search") + query_string(request_params(self.req, **changes))
+        if self._search_url is None:
+            self._search_url = url_for("pages.search")
+        return self._search_url + query_string(request_params(self.req, **changes))
 
     def results(self) -> str:
         """The very results page of the request (its page included): where «back» goes."""
@@ -118,8 +126,10 @@ class Links:
     def article(self, article_id: str) -> str:
         """An article page carrying the whole search (its page too), for highlighting and
         for its way back to these very results."""
-        params = request_params(self.req)
-        return url_for("pages.article", id=article_id) + query_string(params)
+        if self._article_base is None or self._state_query is None:
+            self._article_base = url_for("pages.article", id="_")[:-1]
+            self._state_query = query_string(request_params(self.req))
+        return self._article_base + quote(article_id, safe=PATH_SAFE) + self._state_query
 
     def values(self, field: str, contains: str = "") -> str:
         """Every value of one facet kind in these results («показать все»)."""

@@ -38,8 +38,8 @@ from indexer.search.facets import one_period
 from web import errors, searcher
 from web import format as fmt
 from web.charts import Chart, histogram, year_bins
-from web.chips import entity_chips
 from web.links import Links, action, apply_action, page_numbers, query_string
+from web.markup import entity_chips, facet_rows
 from web.notices import Notices
 
 # Templates and static files live in web/templates and web/static, the app's own folders.
@@ -110,7 +110,7 @@ def anchored(body_html: str) -> Markup:
 @bp.app_context_processor
 def _helpers() -> dict[str, Any]:
     return {"fmt": fmt, "FACETS": FACET_KINDS, "SORTS": SORTS, "action": action,
-            "entity_chips": entity_chips}
+            "entity_chips": entity_chips, "facet_rows": facet_rows}
 
 
 @bp.get("/")

@@ -107,6 +107,26 @@ def test_entity_links_are_what_url_for_builds(app, name: str, root: str) -> None
             assert link.startswith(f"{root}/entities/{param}/")
 
 
+@pytest.mark.parametrize("article_id", ["meduza/2019/06/12/a", "a b", "100%", "x?y#z", "Тест&Co",
+                                        "a;b=c@d", "%2F", "kz/статья 1.txt"])
+@pytest.mark.parametrize("root", ["", "/muragat"])
+def test_article_links_are_what_url_for_builds(app, article_id: str, root: str) -> None:
+    """Also made once per page (the route's base and the search's own parameters)."""
+    from flask import url_for
+
+    from indexer.search import SearchRequest, request_params
+    from web.links import Links, query_string
+
+    req = SearchRequest(q="нефть & газ", persons=["Путин"], sort="newest", page=3)
+    with app.test_request_context("/", base_url=f"http://example.org{root}/"):
+        links = Links(req)
+        for _ in range(2):
+            assert links.article(article_id) == url_for("pages.article", id=article_id) + (
+                query_string(request_params(req)))
+        assert links.search(page=2) == url_for("pages.search") + query_string(
+            request_params(req, page=2))
+
+
 def test_home(client) -> None:
     r = client.get("/")
     assert r.status_code == 200

@@ -249,7 +249,7 @@ def test_entity_chips_escape_fold_and_link() -> None:
     """Every value a button and a page link, escaped; those after the third under «ещё N»."""
     from html.parser import HTMLParser
 
-    from web.chips import entity_chips
+    from web.markup import entity_chips
 
     hit = {"persons": ["Касым-Жомарт Токаев", '<b>"Зло" & Ко</b>'],
            "organisations": ["ООН"], "locations": ["Астана", "Алматы"]}
@@ -293,3 +293,25 @@ def test_entity_chips_escape_fold_and_link() -> None:
     assert len(parsed.links) == 5 and parsed.text == ["ещё 2"]
     assert html.index("chips-more") > html.index("ООН") and html.index("chips-more") < html.index(
         "Астана")
+
+
+def test_facet_rows_mark_the_active_filter_and_escape() -> None:
+    from indexer.search import SearchRequest
+    from web.links import Links
+    from web.markup import facet_rows
+
+    items = [{"value": "Владимир Путин", "count": 1234, "post": "президент <России>"},
+             {"value": 'A "&" B', "count": 7}]
+    app = create_app({"INDEX": "/nonexistent"})
+    with app.test_request_context("/search"):
+        links = Links(SearchRequest(q="x", persons=["Владимир Путин"]))
+        persons = str(facet_rows("persons", items, links))
+        sources = str(facet_rows("sources", items, Links(SearchRequest(q="x"))))
+    first, second = persons.split("</li>")[:2]
+    assert 'value="drop:person:Владимир Путин"' in first and "is-active" in first
+    assert "(фильтр включён)" in first and "facet__not" not in first
+    assert "1\u00a0234" in first and "президент &lt;России&gt;" in first
+    assert 'value="add:person:A &#34;&amp;&#34; B"' in second and "is-active" not in second
+    assert 'value="not:person:A &#34;&amp;&#34; B"' in second and "facet__page" in second
+    assert persons.count("<li") == 2 and "facet__page" not in sources
+    assert 'value="add:source:Владимир Путин"' in sources

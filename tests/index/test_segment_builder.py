@@ -13,7 +13,7 @@ from indexer.build.segments import SegmentWriting
 from indexer.entities.values import facet_values
 from indexer.ingest import iter_archive
 from indexer.records import Article, ReadReport
-from indexer.store import blocks
+from indexer.store import blocks, segment_builder
 from indexer.store.codec import MuragatCodec
 from indexer.store.schema import build_schema
 
@@ -43,11 +43,13 @@ def test_segment_builder_matches_whoosh_writer(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, spill_after: int | None, block_limit: int
 ) -> None:
     """Also when the postings are spilled to runs on disk every few articles and merged (with
-    blocks of 2 postings, runs hold encoded blocks that the merge joins, not only postings):
-    the builder still writes one segment, with the postings Whoosh's writer writes."""
+    blocks of 2 postings, runs hold encoded blocks that the merge joins, not only postings)
+    and the term table starts afresh at every spill: the builder still writes one segment,
+    with the postings Whoosh's writer writes."""
     if spill_after is not None:
         monkeypatch.setattr(segment_writing, "SEGMENT_POSTINGS", spill_after)
         monkeypatch.setattr(segment_writing, "SEGMENT_POSTINGS_WITH_ENTITIES", spill_after)
+        monkeypatch.setattr(segment_builder, "TABLE_WORDS", 0)
     monkeypatch.setattr(blocks, "BLOCK_LIMIT", block_limit)
     archive = tmp_path / "archive"
     archive.mkdir()

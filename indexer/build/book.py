@@ -72,9 +72,9 @@ def _info(counts: dict[str, int], forms: dict, posts: dict, merge: dict[str, str
                 seen[1] = max(seen[1], day)
         ordered = [canonical] + [v for v in values if v != canonical]
         out[canonical] = ValueInfo(
-            members=ordered,
-            forms=sorted(value_forms.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_FORMS],
-            posts=sorted(((p, c, d) for p, (c, d) in value_posts.items()),
-                         key=lambda x: (-x[1], x[0]))[:MAX_POSTS],
+            members=tuple(ordered),
+            forms=tuple(sorted(value_forms.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_FORMS]),
+            posts=tuple(sorted(((p, c, d) for p, (c, d) in value_posts.items()),
+                               key=lambda x: (-x[1], x[0]))[:MAX_POSTS]),
         )
     return out

@@ -18,18 +18,22 @@ def value_words(value: str) -> list[str]:
 
 
 class ValueNames:
-    """Value ids by normalised name and by word, over canonical values and their members."""
+    """Value ids by normalised name and by word, over canonical values and their members. Kept
+    as tuples of ids: tuples of numbers are left out of Python's garbage collections, where
+    tens of thousands of sets were walked in every full collection of the serving process."""
 
     def __init__(self, values: list[str], merge: dict[str, str]) -> None:
         index = {v: i for i, v in enumerate(values)}
-        self.by_name: dict[str, set[int]] = defaultdict(set)
-        self.by_word: dict[str, set[int]] = defaultdict(set)
+        by_name: dict[str, set[int]] = defaultdict(set)
+        by_word: dict[str, set[int]] = defaultdict(set)
         names = [(v, i) for v, i in index.items()]
         names += [(member, index[c]) for member, c in merge.items() if c in index]
         for name, i in names:
-            self.by_name[normalise(name)].add(i)
+            by_name[normalise(name)].add(i)
             for word in value_words(name):
-                self.by_word[word].add(i)
+                by_word[word].add(i)
+        self.by_name: dict[str, tuple[int, ...]] = {k: tuple(v) for k, v in by_name.items()}
+        self.by_word: dict[str, tuple[int, ...]] = {k: tuple(v) for k, v in by_word.items()}
 
     def exact(self, value: str) -> set[int]:
         """Values named ``value`` (or with a merged value so named)."""
@@ -42,7 +46,7 @@ class ValueNames:
             ids = set(self.by_word.get(word, ()))
             if not ids:
                 for lemma in lemmas(word):
-                    ids |= self.by_word.get(lemma, set())
+                    ids.update(self.by_word.get(lemma, ()))
             found = ids if found is None else found & ids
             if not found:
                 return set()

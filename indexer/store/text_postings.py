@@ -68,6 +68,7 @@ class FieldPostings:
         ids, docs, positions = ids[order], docs[order], positions[order]
         if chars is not None:
             chars = chars[order]
+        del order, rank
         n = len(ids)
         starts_posting = np.ones(n, bool)
         starts_posting[1:] = (ids[1:] != ids[:-1]) | (docs[1:] != docs[:-1])
@@ -75,24 +76,29 @@ class FieldPostings:
         bounds = np.append(first, n)
         counts = np.diff(bounds)
         posting_terms = ids[first]
+        docs_bytes = docs[first].astype(np.uint32).tobytes()
+        del ids, docs
         term_first = np.flatnonzero(np.r_[True, posting_terms[1:] != posting_terms[:-1]])
-        term_bounds = np.append(term_first, len(first)).tolist()
+        term_edges = np.append(term_first, len(first))
 
         if isinstance(field.format, PositionDeltas):
             values = _delta_values(positions, starts_posting, first, counts)
         else:
             values = _legacy_values(value_encoder(field.format), positions, chars, bounds)
-
-        docs_bytes = docs[first].astype(np.uint32).tobytes()
+        # Python lists per term, not per posting (a list of a million ints is 36 MB).
+        term_bounds = term_edges.tolist()
+        occurrence_bounds = bounds[term_edges].tolist()
+        del starts_posting, first, bounds, chars
         weights_bytes = (counts * field.format.field_boost).astype(np.float32).tobytes()
         counts_bytes = counts.astype(np.uint32).tobytes()
         positions_bytes = positions.astype(np.uint32).tobytes()
-        occurrence_bounds = bounds.tolist()
+        del positions, counts
         value_list = values.tolist()
+        del values
         term_of = posting_terms[term_first].tolist()
         for k, tid in enumerate(term_of):
             lo, hi = term_bounds[k], term_bounds[k + 1]
-            olo, ohi = occurrence_bounds[lo], occurrence_bounds[hi]
+            olo, ohi = occurrence_bounds[k], occurrence_bounds[k + 1]
             payload = (docs_bytes[4 * lo:4 * hi], weights_bytes[4 * lo:4 * hi],
                        value_list[lo:hi], counts_bytes[4 * lo:4 * hi],
                        positions_bytes[4 * olo:4 * ohi])

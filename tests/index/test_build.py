@@ -245,3 +245,37 @@ def test_update_reads_only_files_that_changed(archive: Path, tmp_path: Path) -> 
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
     report = update(archive, index, entities=False)
     assert report.skipped == [] and report.unchanged == 3 and report.added == 0
+
+
+def test_an_article_of_too_many_distinct_words_is_skipped_and_reported(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every distinct word of an article is held by the writer until its next spill: a text
+    of millions of them («x0 x1 x2 …») took a rebuild past 3 GB. Skipped with its reason, by
+    a rebuild and by an update; the other articles indexed."""
+    import json
+
+    from indexer.build import documents
+
+    monkeypatch.setattr(documents, "MAX_DISTINCT_WORDS", 1_000)
+    junk = " ".join(f"x{n}" for n in range(1_500))
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    (archive / "junk.txt").write_text(f"date 2024-05-01\n\n{junk}\n", encoding="utf-8")
+    (archive / "ok.txt").write_text("date 2024-05-01\n\nСенат одобрил поправки. " + "Слово " * 600
+                                    + "\n", encoding="utf-8")
+    lines = [{"id": "j1", "text": junk}, {"id": "j2", "text": "Мажилис принял закон."}]
+    (archive / "feed.jsonl").write_text("\n".join(json.dumps(x, ensure_ascii=False)
+                                                  for x in lines), encoding="utf-8")
+    index = tmp_path / "instance" / "index"
+    report = rebuild(archive, index, workers=1, entities=False)
+    assert report.articles == 2
+    reasons = sorted(f"{p.path}:{p.line or ''} {p.reason}" for p in report.skipped)
+    assert reasons == [
+        "feed.jsonl:1 too many distinct words: more than 1,000 (a news article has a few "
+        "thousand)",
+        "junk.txt: too many distinct words: more than 1,000 (a news article has a few thousand)"]
+    (archive / "more.txt").write_text(f"date 2024-05-02\n\n{junk} y\n", encoding="utf-8")
+    updated = update(archive, index, entities=False)
+    assert updated.added == 0
+    assert "more.txt" in {p.path for p in updated.skipped}
+    assert {p.reason.split(":")[0] for p in updated.skipped} == {"too many distinct words"}

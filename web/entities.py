@@ -5,9 +5,7 @@ under ``/api/entities``. ``kind`` is the search's parameter name: person, org, l
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
-from urllib.parse import quote
 
 import numpy as np
 from flask import Blueprint, Response, g, redirect, render_template, request, url_for
@@ -22,7 +20,7 @@ from web import api, errors, searcher
 from web.api import _conditional as conditional_json
 from web.api import _error as json_error
 from web.charts import Chart, histogram
-from web.links import PATH_SAFE, Links, query_string
+from web.links import Links, path_quoted, query_string
 
 bp = Blueprint("entities", __name__)
 api_bp = Blueprint("entities_api", __name__, url_prefix="/api/entities")
@@ -40,12 +38,7 @@ def entity_url(kind: str, name: str) -> str:
     base = bases.get(param)
     if base is None:
         base = bases[param] = url_for("entities.entity", kind=param, name="_")[:-1]
-    return base + _quoted(name)
-
-
-@lru_cache(maxsize=65_536)
-def _quoted(name: str) -> str:
-    return quote(name, safe=PATH_SAFE)
+    return base + path_quoted(name)
 
 
 def _kind(kind: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -24,6 +25,13 @@ from indexer.search import SearchRequest, request_params
 OPS = ("add", "drop", "not", "undo_not", "mode")
 BY_PARAM = {kind.param: kind for kind in FACET_KINDS}
 PATH_SAFE = "!$&'()*+,/:;=@"  # what werkzeug's converters leave unquoted in a path
+
+
+@lru_cache(maxsize=65_536)
+def path_quoted(name: str) -> str:
+    """``name`` as a path parameter of a route (``<path:…>``), quoted as ``url_for`` quotes it
+    (memoised: a page links a few hundred names)."""
+    return quote(name, safe=PATH_SAFE)
 
 
 def query_string(params: Iterable[tuple[str, str]]) -> str:
@@ -129,7 +137,7 @@ class Links:
         if self._article_base is None or self._state_query is None:
             self._article_base = url_for("pages.article", id="_")[:-1]
             self._state_query = query_string(request_params(self.req))
-        return self._article_base + quote(article_id, safe=PATH_SAFE) + self._state_query
+        return self._article_base + path_quoted(article_id) + self._state_query
 
     def values(self, field: str, contains: str = "") -> str:
         """Every value of one facet kind in these results («показать все»)."""

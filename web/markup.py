@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
+from indexer.catalog import ENTITY_FIELDS
 from web import format as fmt
 from web.entities import entity_url
 from web.links import Links, action
-
-ENTITY_FIELDS = ("persons", "organisations", "locations")
 
 
 def entity_chips(hit, shown: int = 3) -> Markup:

@@ -33,7 +33,6 @@ class FieldPostings:
         self._chars: list[np.ndarray] = []  # for a format other than ``PositionDeltas``
         self._docs = array("i")
         self._sizes = array("q")
-        self.occurrences = 0
 
     def add(self, docnum: int, found: TextTerms) -> None:
         if not len(found.ids):
@@ -44,7 +43,6 @@ class FieldPostings:
             self._chars.append(found.chars)
         self._docs.append(docnum)
         self._sizes.append(len(found.ids))
-        self.occurrences += len(found.ids)
 
     def records(self, name: str, terms: list[str], encoder: BlockEncoder, field
                 ) -> Iterator[Record]:

@@ -155,15 +155,6 @@ class TermPostings:
         p.counts, p.positions = array("I", counts), array("I", positions)
         return p
 
-    def extend(self, docs: bytes, weights: bytes, values: list[bytes], counts: bytes,
-               positions: bytes) -> None:
-        """Append postings given as bytes (as a spilled run holds them)."""
-        self.docs.frombytes(docs)
-        self.weights.frombytes(weights)
-        self.values.extend(values)
-        self.counts.frombytes(counts)
-        self.positions.frombytes(positions)
-
 
 class BlockEncoder:
     """Encodes one term's postings into W3 posting blocks, the bytes ``W3PostingsWriter`` would

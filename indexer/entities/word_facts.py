@@ -73,27 +73,31 @@ def guessed_name_part(low: str) -> bool:
 def facts(low: str) -> WordFacts:
     """The facts of a lower-case word (cached)."""
     known = dictionary_parses(low)
-    tags = [p.tag for p in known]
+    # Each tag read once: (POS, case, number, grammemes); pymorphy3 computes an attribute on
+    # every access.
+    tags = [(t.POS, t.case, t.number, t.grammemes) for t in (p.tag for p in known)]
+    pos = tags[0][0] if tags else None
     # A title by its likeliest reading: «после» is a preposition, not a form of «посол».
-    title = low.rstrip(".") in TITLES or bool(tags) and tags[0].POS == "NOUN" and any(
-        p.normal_form in TITLES for p in known if p.tag.POS == "NOUN")
+    title = low.rstrip(".") in TITLES or pos == "NOUN" and any(
+        p.normal_form in TITLES for p, t in zip(known, tags, strict=True) if t[0] == "NOUN")
     return WordFacts(
         known=bool(known),
-        pos=tags[0].POS if tags else None,
-        verbish=bool(tags) and tags[0].POS in _VERBISH,
+        pos=pos,
+        verbish=pos in _VERBISH,
         title=title,
-        name_part=any(_NAME_TAGS & p.tag.grammemes for p in known),
-        adjective=bool(tags) and all(t.POS in ("ADJF", "ADJS") for t in tags),
+        name_part=any(_NAME_TAGS & g for _, _, _, g in tags),
+        adjective=bool(tags) and all(t[0] in ("ADJF", "ADJS") for t in tags),
         inanimate_singular=bool(tags) and all(
-            t.POS == "NOUN" and "inan" in t.grammemes and t.number == "sing" for t in tags),
-        animate_noun=bool(tags) and all(t.POS == "NOUN" and "anim" in t.grammemes
-                                        for t in tags),
-        genitive=any(t.case == "gent" for t in tags),
-        adj_forms=frozenset((t.case, t.number) for t in tags if t.POS == "ADJF"),
-        noun_forms=frozenset((t.case, t.number) for t in tags if t.POS == "NOUN"),
-        place=any("Geox" in t.grammemes for t in tags),
-        place_genitive=any("Geox" in t.grammemes and t.case == "gent" for t in tags),
-        proper=any(_PROPER & t.grammemes for t in tags),
+            pos_ == "NOUN" and "inan" in g and number == "sing" for pos_, _, number, g in tags),
+        animate_noun=bool(tags) and all(pos_ == "NOUN" and "anim" in g
+                                        for pos_, _, _, g in tags),
+        genitive=any(case == "gent" for _, case, _, _ in tags),
+        adj_forms=frozenset((case, number) for pos_, case, number, _ in tags if pos_ == "ADJF"),
+        noun_forms=frozenset((case, number) for pos_, case, number, _ in tags
+                             if pos_ == "NOUN"),
+        place=any("Geox" in g for _, _, _, g in tags),
+        place_genitive=any("Geox" in g and case == "gent" for _, case, _, g in tags),
+        proper=any(_PROPER & g for _, _, _, g in tags),
     )
 
 

@@ -7,7 +7,7 @@ import pickle
 import pytest
 
 from indexer.text.analyzer import lemma_analyzer, positions, surface_analyzer
-from indexer.text.morphology import LEMMA_MARK, any_form_terms
+from indexer.text.morphology import LEMMA_MARK, any_form_terms, inflect, lexeme, morph
 from indexer.text.normalise import normalise, one_script
 
 ANALYZER = lemma_analyzer()
@@ -129,3 +129,26 @@ def test_offsets_point_at_the_original_words() -> None:
 def test_analyzer_pickles_for_worker_processes() -> None:
     clone = pickle.loads(pickle.dumps(ANALYZER))
     assert [t.text for t in clone("Токаева")] == [t.text for t in ANALYZER("Токаева")]
+
+
+def test_inflection_over_a_shared_lexeme_is_pymorphy3s_own() -> None:
+    """``inflect`` chooses from a lexeme built once per lemma and paradigm: the same form as
+    pymorphy3's ``Parse.inflect`` for every parse of these words (dictionary and guessed ones,
+    rare cases that need pymorphy3's fix-up, impossible requests)."""
+    words = ("казахстана высшую школу национальной гвардии путина москве ростове стали мира "
+             "ленинградской областью кремлю людей детьми лучший шли пошёл красивее мармарисе "
+             "скрипаля гуджранвале").split()
+    wanted = [{"nomn"}, {"nomn", "sing"}, {"nomn", "plur"}, {"gent"}, {"datv", "plur"},
+              {"loc2"}, {"gen2"}, {"nomn", "sing", "femn"}, {"ablt"}, {"Cmp2"},
+              {"past", "femn"}, {"voct"}]
+    compared = 0
+    for word in words:
+        for parse in morph().parse(word):
+            for grammemes in wanted:
+                assert inflect(parse, frozenset(grammemes)) == parse.inflect(set(grammemes)), (
+                    word, parse.tag, grammemes)
+                compared += 1
+    assert compared > 500
+    # Two forms of one word share one lexeme.
+    first, second = morph().parse("казахстана")[0], morph().parse("казахстаном")[0]
+    assert lexeme(first) is lexeme(second) is not None

@@ -7,8 +7,9 @@ Copies the NG, RT and Meduza JSON Lines files into one archive file (about 9,000
 ``plain`` (--no-entities), ``cold`` (entities, empty cache), ``warm`` (entities, cache full),
 ``rules`` (entities after a change of the rules alone: the child stands another rules version
 in for ``indexer.entities.VERSION``, so every cached result is stale but the model's cached
-spans are not — the rules run again over them). Prints articles/s, peak memory of the main
-process and of the largest worker, index size, CPU time per article (user + system, the main
+spans are not — the rules run again over them; it needs a cold or warm mode before it to
+fill the cache, and is skipped with a message otherwise). Prints articles/s, peak memory of the
+main process and of the largest worker, index size, CPU time per article (user + system, the main
 process and its workers: steadier than wall time on a shared machine), and where the entities
 came from: texts the NER model ran on, texts the rules ran on over cached spans, results
 served as stored. Then the reprint groups found and the
@@ -98,10 +99,17 @@ def main() -> int:
         print(f"{'mode':<8}{'articles/s':>12}{'seconds':>10}{'main MB':>10}"
               f"{'worker MB':>11}{'index MB':>10}{'index/raw':>11}{'CPU ms/art':>12}"
               f"{'model':>8}{'rules':>8}{'stored':>8}")
+        filled = False  # whether an entity mode before this one filled the entity cache
         for mode in args.modes.split(","):
+            if mode == "rules" and not filled:
+                print("rules: skipped (it reruns the rules over the model spans that a cold or "
+                      "warm mode before it cached: give one first, e.g. --modes cold,rules)",
+                      flush=True)
+                continue
             index = work / "instance" / "index"
             if mode in ("plain", "cold"):
-                shutil.rmtree(work / "instance", ignore_errors=True)
+                shutil.rmtree(work / "instance", ignore_errors=True)  # the cache with it
+            filled = mode in ("cold", "warm") or filled and mode == "rules"
             out = subprocess.run(
                 [sys.executable, __file__, "--child", str(work / "archive"), str(index),
                  str(args.workers), mode],

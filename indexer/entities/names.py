@@ -22,7 +22,7 @@ from indexer.entities.declension import CASES, SKIY_FORMS, join_parts, name_read
 from indexer.entities.persons import Alternative, choose
 from indexer.entities.word_facts import RULES_CACHE, dictionary_parses, facts
 from indexer.entities.words import WORD_RE, is_cap, recase, squash, untouchable
-from indexer.text.morphology import inflect
+from indexer.text.morphology import inflect, lexeme
 
 Key = tuple[str, str, str]  # (case, number, gender); gender "" in the plural
 Readings = dict[Key, dict[str, float]]  # → nominative → weight
@@ -51,7 +51,7 @@ def _closest_form(parse, grammemes: set[str], word: str) -> str | None:
             quick.word[:2] == word[:2]):
         return quick.word  # the usual case; the lexeme is read only when inflect strays
     best, best_common = None, -1
-    for form in parse.lexeme:
+    for form in lexeme(parse) or parse.lexeme:
         tag = form.tag
         if not grammemes <= tag.grammemes or degree & tag.grammemes != keep:
             continue

@@ -114,13 +114,9 @@ def lexeme(parsed) -> tuple | None:
     """The lexeme of a dictionary parse (shared by all its forms: keyed by the lemma and the
     paradigm), ``None`` for a guessed one."""
     stack = parsed.methods_stack
-    if len(stack) != 1 or len(stack[0]) != 4 or not isinstance(stack[0][0], DictionaryAnalyzer):
+    if len(stack) != 1 or not isinstance(stack[0][0], DictionaryAnalyzer):
         return None
-    return _lexeme(parsed.normal_form, stack[0][2], parsed)
-
-
-def _lexeme(normal_form: str, para_id: int, parsed) -> tuple:
-    key = (normal_form, para_id)
+    key = (parsed.normal_form, stack[0][2])  # (lemma, paradigm id)
     found = _LEXEMES.get(key)
     if found is None:
         if len(_LEXEMES) >= PARSE_CACHE:

@@ -22,6 +22,7 @@ from indexer.search import IndexUnavailable
 from indexer.search.searcher import warm
 from indexer.text.morphology import morph
 from web import create_app
+from web.balance import BalancedThreadWorker, ConnectionShares
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -68,11 +69,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 class Server(BaseApplication):
-    """gunicorn running the app: ``workers`` processes of ``threads`` threads."""
+    """gunicorn running the app: ``workers`` processes of ``threads`` threads, connections
+    spread evenly over them (``web.balance``)."""
 
     def __init__(self, app: Any, args: argparse.Namespace) -> None:
         self.app = app
         self.args = args
+        # Twice the workers: a replacement is forked before its predecessor's slot is freed.
+        self.shares = ConnectionShares(2 * args.workers + 2)
         super().__init__()
 
     def load_config(self) -> None:
@@ -80,7 +84,7 @@ class Server(BaseApplication):
             "bind": f"{self.args.host}:{self.args.port}",
             "workers": self.args.workers,
             "threads": self.args.threads,
-            "worker_class": "gthread",
+            "worker_class": BalancedThreadWorker,
             "preload_app": True,
             "timeout": 60,  # a worker silent this long is killed and replaced
             "graceful_timeout": 10,
@@ -89,6 +93,8 @@ class Server(BaseApplication):
             "proc_name": "muragat-web",
             "control_socket_disable": True,  # one per user: a second server would take it
             "post_worker_init": open_index,
+            "pre_fork": self.shares.pre_fork,
+            "child_exit": self.shares.child_exit,
         }
         for key, value in settings.items():
             self.cfg.set(key, value)

@@ -108,3 +108,54 @@ def _alive(pid: int) -> bool:
         return "State:\tZ" not in Path(f"/proc/{pid}/status").read_text()
     except (ProcessLookupError, FileNotFoundError):
         return False
+
+
+def test_keep_alive_connections_end_spread_evenly_over_the_workers(
+    server: tuple[subprocess.Popen, int, Path]
+) -> None:
+    proc, port, _ = server
+    workers = children(proc.pid)
+    clients = 8
+    conns = [http.client.HTTPConnection("127.0.0.1", port, timeout=30) for _ in range(clients)]
+    closed = 0
+    held: dict[int, int] = {}
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            for n, conn in enumerate(conns):  # as bench/load.py's clients: reconnect on close
+                conn.request("GET", "/api/search?q=%D0%B1%D1%8E%D0%B4%D0%B6%D0%B5%D1%82")  # бюджет
+                response = conn.getresponse()
+                assert response.status == 200
+                response.read()
+                if response.getheader("Connection", "").lower() == "close":
+                    closed += 1
+                    conn.close()
+                    conns[n] = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            time.sleep(0.1)  # each worker's accounting runs between its requests
+            held = {w: len(_established(w, port)) for w in workers}
+            if sum(held.values()) == clients and set(held.values()) == {clients // 2}:
+                break
+    finally:
+        for conn in conns:
+            conn.close()
+    assert held == {w: clients // 2 for w in workers}, f"connections per worker: {held}"
+    assert sorted(children(proc.pid)) == sorted(workers)
+
+
+def _established(pid: int, port: int) -> set[int]:
+    """The socket inodes of ``pid`` that are established connections to local ``port``."""
+    inodes = set()
+    for fd in (Path("/proc") / str(pid) / "fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(int(target[8:-1]))
+    found = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        local_port = int(fields[1].split(":")[1], 16)
+        if local_port == port and fields[3] == "01" and int(fields[9]) in inodes:
+            found.add(int(fields[9]))
+    return found

@@ -11,7 +11,13 @@ import numpy as np
 
 from indexer.catalog import ENTITY_FIELDS
 from indexer.entities.archive import merge_values
-from indexer.store.entity_book import EntityBook, ValueInfo, read_segment_names, write_book
+from indexer.store.entity_book import (
+    EntityBook,
+    PlainInfo,
+    ValueInfo,
+    read_segment_names,
+    write_book,
+)
 from indexer.store.facets_file import read_facets
 
 MAX_FORMS = 30  # forms kept per entity
@@ -54,12 +60,12 @@ def write_generation_book(folder: str, segments: list, generation: int) -> Entit
 
 
 def _info(counts: dict[str, int], forms: dict, posts: dict, merge: dict[str, str]
-          ) -> dict[str, ValueInfo]:
+          ) -> dict[str, PlainInfo]:
     """Each canonical value's members, forms and posts, commonest first."""
     members: dict[str, list[str]] = defaultdict(list)
     for value in sorted(counts, key=lambda v: -counts[v]):
         members[merge.get(value, value)].append(value)
-    out: dict[str, ValueInfo] = {}
+    out: dict[str, PlainInfo] = {}
     for canonical, values in members.items():
         value_forms: dict[str, int] = defaultdict(int)
         value_posts: dict[str, list] = {}
@@ -71,10 +77,11 @@ def _info(counts: dict[str, int], forms: dict, posts: dict, merge: dict[str, str
                 seen[0] += count
                 seen[1] = max(seen[1], day)
         ordered = [canonical] + [v for v in values if v != canonical]
-        out[canonical] = ValueInfo(
+        info = ValueInfo(
             members=tuple(ordered),
             forms=tuple(sorted(value_forms.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_FORMS]),
             posts=tuple(sorted(((p, c, d) for p, (c, d) in value_posts.items()),
                                key=lambda x: (-x[1], x[0]))[:MAX_POSTS]),
         )
+        out[canonical] = (info.members, info.forms, info.posts)
     return out

@@ -81,7 +81,7 @@ def entity_page(view: IndexView, kind: FacetKind, name: str) -> EntityPage:
     mask = facet.docs_with([vid], view.n) & view.alive
     docs = np.flatnonzero(mask)
     dated = view.dates[docs][view.dated[docs]]
-    info = view.book.info.get(kind.field, {}).get(name) if view.book else None
+    info = view.book.value_info(kind.field, name) if view.book else None
     words = [WordTerms.of(w, False) for w in value_words(name)]
     latest = [build_hit(view, int(d), 0.0, words)
               for d in by_date(view, docs, newest=True)[:LATEST]]
@@ -137,14 +137,14 @@ def entity_list(view: IndexView, q: str = "", kind: FacetKind | None = None,
     for k in ENTITY_KINDS if kind is None else (kind,):
         facet = view.facets[k.field]
         counts = _all_counts(view, k.field)
-        info = view.book.info.get(k.field, {}) if view.book else {}
         order = np.argsort(-counts, kind="stable")
         found: list[dict] = []
         for i in order.tolist():
             if counts[i] == 0 or len(found) >= limit:
                 break
             value = facet.values[i]
-            post = info[value].posts[0][0] if value in info and info[value].posts else ""
+            info = view.book.value_info(k.field, value) if view.book else None
+            post = info.posts[0][0] if info and info.posts else ""
             if wanted and wanted not in normalise(value) and wanted not in normalise(post):
                 continue
             item = {"value": value, "count": int(counts[i])}
@@ -166,9 +166,9 @@ def _all_counts(view: IndexView, fieldname: str) -> np.ndarray:
 
 def with_posts(view: IndexView, fieldname: str, items: list[dict]) -> list[dict]:
     """Facet items of persons with each one's commonest post, where the texts give one."""
-    info = view.book.info.get(fieldname, {}) if view.book else {}
+    book = view.book
     for item in items:
-        found = info.get(item["value"])
+        found = book.value_info(fieldname, item["value"]) if book else None
         if found is not None and found.posts:
             item["post"] = found.posts[0][0]
     return items

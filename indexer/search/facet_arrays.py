@@ -23,7 +23,7 @@ class Facet:
     field's values are the archive-wide canonical ones (``merge``): ``names`` finds a value by
     any of the values merged into it, or by its words."""
 
-    values: list[str]
+    values: tuple[str, ...]
     codes: np.ndarray | None = None
     indptr: np.ndarray | None = None
     indices: np.ndarray | None = None
@@ -98,7 +98,7 @@ class Facet:
 
 def column_facet(column: list, alive: np.ndarray) -> Facet:
     """A single-valued facet from a column's value per document."""
-    values = sorted({v for v in column if v})
+    values = tuple(sorted({v for v in column if v}))  # a tuple: see IndexView._read_columns
     index = {v: i for i, v in enumerate(values)}
     codes = np.array([index.get(v, -1) if v else -1 for v in column], np.int32)
     codes[~alive] = -1
@@ -137,7 +137,7 @@ def entity_facet(parts: list[tuple[SegmentValues, int]], alive: np.ndarray,
     ``merge``, values merged into their canonical one, each counted once per document."""
     n = len(alive)
     merge = merge or {}
-    values = sorted({merge.get(v, v) for (vals, _, _), _ in parts for v in vals})
+    values = tuple(sorted({merge.get(v, v) for (vals, _, _), _ in parts for v in vals}))
     index = {v: i for i, v in enumerate(values)}
     index.update({v: index[c] for v, c in merge.items() if c in index})
     docs = [np.zeros(0, np.int64)]

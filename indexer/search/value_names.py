@@ -6,6 +6,7 @@ version, on the first query that needs it, so that a query never scans every val
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 
 from indexer.text.morphology import lemmas
 from indexer.text.normalise import normalise
@@ -22,7 +23,7 @@ class ValueNames:
     as tuples of ids: tuples of numbers are left out of Python's garbage collections, where
     tens of thousands of sets were walked in every full collection of the serving process."""
 
-    def __init__(self, values: list[str], merge: dict[str, str]) -> None:
+    def __init__(self, values: Sequence[str], merge: dict[str, str]) -> None:
         index = {v: i for i, v in enumerate(values)}
         by_name: dict[str, set[int]] = defaultdict(set)
         by_word: dict[str, set[int]] = defaultdict(set)

@@ -108,7 +108,9 @@ class IndexView:
     # Bulk arrays, read once per view
 
     def _read_columns(self) -> None:
-        ids = column(self.leaves, self.n, "id")
+        # Tuples, not lists, for what a view holds for its life: Python's collector leaves a
+        # tuple of strings out of its collections, but walks a list's every item in each one.
+        ids = tuple(column(self.leaves, self.n, "id"))
         self.ids = ids
         self.docnum_of = {d: i for i, d in enumerate(ids) if d is not None and self.alive[i]}
         days = np.full(self.n, NO_DATE, np.int32)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import threading
 import weakref
 from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -46,7 +47,7 @@ class Vocabulary:
         i = bisect_left(self.words, word)
         return int(self.frequencies[i]) if i < len(self.words) and self.words[i] == word else 0
 
-    def starting(self, prefix: str) -> tuple[list[str], np.ndarray]:
+    def starting(self, prefix: str) -> tuple[Sequence[str], np.ndarray]:
         """The words that start with ``prefix`` and their frequencies."""
         lo = bisect_left(self.words, prefix)
         hi = bisect_left(self.words, prefix + "\U0010ffff", lo)

@@ -29,14 +29,18 @@ SegmentNames = dict[str, dict[str, ValueNames]]  # facet field → value → its
 
 
 class ValueInfo(NamedTuple):
-    """What the archive says of one canonical value. Tuples all the way down: a searcher holds
-    one per value (67,000 at 100,000 articles), and tuples of strings and numbers are left
-    out of Python's garbage collections, which walked the 270,000 objects of these values as
-    lists in every full collection (50 ms and more a pause of every request of the process)."""
+    """What the archive says of one canonical value."""
 
     members: tuple[str, ...] = ()  # values merged into it (itself first)
     forms: tuple[tuple[str, int], ...] = ()  # (form as written, articles)
     posts: tuple[tuple[str, int, str], ...] = ()  # (post, articles, latest)
+
+
+# A ValueInfo as a plain tuple. A searcher holds one per value (67,000 at 100,000 articles):
+# Python's collector leaves plain tuples of strings and numbers out of its collections, but
+# walks every NamedTuple (and list) in each full collection, a pause of every request of the
+# process.
+PlainInfo = tuple[tuple[str, ...], tuple[tuple[str, int], ...], tuple[tuple[str, int, str], ...]]
 
 
 @dataclass
@@ -44,10 +48,15 @@ class EntityBook:
     """The archive-wide merge and what is known of each canonical value."""
 
     merge: dict[str, dict[str, str]] = field(default_factory=dict)  # field → value → canonical
-    info: dict[str, dict[str, ValueInfo]] = field(default_factory=dict)  # field → canonical →
+    info: dict[str, dict[str, PlainInfo]] = field(default_factory=dict)  # field → canonical →
 
     def canonical(self, fieldname: str, value: str) -> str:
         return self.merge.get(fieldname, {}).get(value, value)
+
+    def value_info(self, fieldname: str, value: str) -> ValueInfo | None:
+        """What is known of a canonical value; None for one the book does not list."""
+        found = self.info.get(fieldname, {}).get(value)
+        return None if found is None else ValueInfo._make(found)
 
 
 def write_segment_names(folder: str, segid: str, names: SegmentNames) -> None:
@@ -70,7 +79,7 @@ def write_book(folder: str, generation: int, book: EntityBook) -> None:
     path = os.path.join(folder, book_file(generation))
     data = {
         "merge": book.merge,
-        "info": {name: {value: (i.members, i.forms, i.posts) for value, i in values.items()}
+        "info": {name: {value: tuple(i) for value, i in values.items()}
                  for name, values in book.info.items()},
     }
     with open(path + ".tmp", "wb") as f:
@@ -83,7 +92,7 @@ def read_book(folder: str, generation: int) -> EntityBook | None:
     data = _read(os.path.join(folder, book_file(generation)), BOOK_VERSION)
     if data is None:
         return None
-    info = {name: {value: ValueInfo(tuple(m), tuple(map(tuple, f)), tuple(map(tuple, p)))
+    info = {name: {value: (tuple(m), tuple(map(tuple, f)), tuple(map(tuple, p)))
                    for value, (m, f, p) in values.items()} for name, values in data["info"].items()}
     return EntityBook(data["merge"], info)
 

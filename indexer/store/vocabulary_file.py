@@ -12,6 +12,7 @@ searcher's first truncated or misspelt word costs milliseconds, not seconds.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,7 +32,7 @@ class WordTable:
     (length << 21 | letter) and ``order`` (the words' indexes in key order), by first and by
     second letter."""
 
-    words: list[str]
+    words: Sequence[str]
     frequencies: np.ndarray
     first_keys: np.ndarray
     first_order: np.ndarray
@@ -39,7 +40,7 @@ class WordTable:
     second_order: np.ndarray
 
     @staticmethod
-    def of(words: list[str], frequencies: np.ndarray) -> WordTable:
+    def of(words: Sequence[str], frequencies: np.ndarray) -> WordTable:
         """The table of sorted ``words``, its groups computed."""
         n = len(words)
         length = np.fromiter(map(len, words), np.int64, n)
@@ -55,7 +56,7 @@ class WordTable:
             order = np.argsort(keys, kind="stable")
             order = order[keys[order] >= 0]
             groups += [keys[order], order.astype(np.int32)]
-        return WordTable(words, frequencies.astype(np.int32), *groups)
+        return WordTable(tuple(words), frequencies.astype(np.int32), *groups)
 
     def group(self, length: int, letter: str, second: bool) -> list[str]:
         """The alphabetic words of ``length`` letters whose first (or second) letter is
@@ -93,7 +94,8 @@ def read_vocabulary(folder: str, generation: int) -> WordTable | None:
         if int(data["version"][0]) != VERSION:
             return None
         blob = data["words"].tobytes()
-        words = blob.decode("utf-8").split("\n") if blob else []
+        # A tuple: Python's collector walks a list's every item in each full collection.
+        words = tuple(blob.decode("utf-8").split("\n")) if blob else ()
         return WordTable(words, data["frequencies"], data["first_keys"], data["first_order"],
                          data["second_keys"], data["second_order"])
 

@@ -35,6 +35,7 @@ class Scorer:
         self.view = view
         self.rows = rows
         self._norms: dict[str, np.ndarray] = {}
+        self._rows_at: np.ndarray | None = None
 
     def zeros(self) -> np.ndarray:
         return np.zeros(self.view.n if self.rows is None else len(self.rows), np.float32)
@@ -45,23 +46,33 @@ class Scorer:
             return self.view.dense_tf(fieldname, term)
         p = self.view.postings(fieldname, term)
         out = self.zeros()
-        at = np.searchsorted(self.rows, p.docs)
-        inside = at < len(self.rows)
-        inside[inside] = self.rows[at[inside]] == p.docs[inside]
+        at = self._row_of()[p.docs]
+        inside = at >= 0
         out[at[inside]] = p.weights[inside]
         return out
+
+    def _row_of(self) -> np.ndarray:
+        """Each document's index in ``rows`` (-1 for one not in them), made once: a look-up
+        per posting instead of a binary search of the rows."""
+        if self._rows_at is None:
+            assert self.rows is not None
+            self._rows_at = np.full(self.view.n, -1, np.int32)
+            self._rows_at[self.rows] = np.arange(len(self.rows), dtype=np.int32)
+        return self._rows_at
 
     def word(self, wt: WordTerms, fields: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
         """Match mask and score of one word over ``fields``: BM25F of its lemma (per reading,
         for an ambiguous word), plus the exact-form bonus."""
-        lemma_tf = {f: self.tf(f, wt) for f in fields}
+        # Each reading's counts, computed once: the best reading's make the word's frequency,
+        # and an ambiguous word scores each reading on its own too.
+        by_group = [{f: self.group_tf(f, group) for f in fields} for group in wt.groups]
+        lemma_tf = {f: _best([tfs[f] for tfs in by_group], self.zeros) for f in fields}
         mask = np.logical_or.reduce([tf > 0 for tf in lemma_tf.values()])
         df = int(mask.sum())
         if len(wt.groups) > 1:
             weights = lemma_weights(wt.word)
             score = self.zeros()
-            for group in wt.groups:
-                tfs = {f: self.group_tf(f, group) for f in fields}
+            for group, tfs in zip(wt.groups, by_group, strict=True):
                 gdf = int(np.logical_or.reduce([tf > 0 for tf in tfs.values()]).sum())
                 score = np.maximum(score, weights.get(group[1], 1.0) * self.bm25f(tfs, gdf))
         else:
@@ -112,11 +123,17 @@ class Scorer:
 
     def tf(self, fieldname: str, wt: WordTerms) -> np.ndarray:
         """The word's frequency per document: the best lemma's count of positions."""
-        best = self.zeros()
-        for i, group in enumerate(wt.groups):
-            total = self.group_tf(fieldname, group)
-            best = total if i == 0 else np.maximum(best, total)
-        return best
+        return _best([self.group_tf(fieldname, group) for group in wt.groups], self.zeros)
+
+
+def _best(counts: list[np.ndarray], zeros) -> np.ndarray:
+    """The largest of the readings' counts per document (zeros when the word has none)."""
+    if not counts:
+        return zeros()
+    best = counts[0]
+    for total in counts[1:]:
+        best = np.maximum(best, total)
+    return best
 
 
 @lru_cache(maxsize=100_000)

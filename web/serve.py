@@ -77,7 +77,7 @@ class Server(BaseApplication):
     def __init__(self, app: Any, args: argparse.Namespace) -> None:
         self.app = app
         self.args = args
-        # Twice the workers: a replacement is forked before its predecessor's slot is freed.
+        # Twice the workers: a reload (SIGHUP) forks the new workers before the old ones exit.
         self.shares = ConnectionShares(2 * args.workers + 2)
         super().__init__()
 

@@ -11,6 +11,7 @@ very form typed adds ``EXACT_WEIGHT`` of its BM25F again. Tuned on the known-ite
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 
 import numpy as np
@@ -126,7 +127,7 @@ class Scorer:
         return _best([self.group_tf(fieldname, group) for group in wt.groups], self.zeros)
 
 
-def _best(counts: list[np.ndarray], zeros) -> np.ndarray:
+def _best(counts: list[np.ndarray], zeros: Callable[[], np.ndarray]) -> np.ndarray:
     """The largest of the readings' counts per document (zeros when the word has none)."""
     if not counts:
         return zeros()

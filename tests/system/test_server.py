@@ -142,6 +142,52 @@ def test_keep_alive_connections_end_spread_evenly_over_the_workers(
     assert sorted(children(proc.pid)) == sorted(workers)
 
 
+def test_a_killed_workers_replacement_takes_its_share_of_the_connections(
+    server: tuple[subprocess.Popen, int, Path]
+) -> None:
+    proc, port, _ = server
+    conns = [http.client.HTTPConnection("127.0.0.1", port, timeout=30) for _ in range(6)]
+    try:
+        _requests(conns, port, rounds=5)
+        killed = children(proc.pid)[0]
+        os.kill(killed, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            workers = children(proc.pid)
+            if len(workers) == 2 and killed not in workers:
+                break
+            time.sleep(0.2)
+        held: dict[int, int] = {}
+        while time.monotonic() < deadline:  # the dead worker's clients reconnect
+            _requests(conns, port, rounds=1)
+            held = {w: len(_established(w, port)) for w in children(proc.pid)}
+            if killed not in held and sorted(held.values()) == [3, 3]:
+                break
+        assert killed not in held and sorted(held.values()) == [3, 3], held
+    finally:
+        for conn in conns:
+            conn.close()
+
+
+def _requests(conns: list[http.client.HTTPConnection], port: int, rounds: int) -> None:
+    """A request on each connection, ``rounds`` times; a connection the server closed (or
+    lost with its worker) is opened again, as a browser would."""
+    for _ in range(rounds):
+        for n, conn in enumerate(conns):
+            try:
+                conn.request("GET", "/api/stats")
+                response = conn.getresponse()
+                response.read()
+                assert response.status == 200
+                closed = response.getheader("Connection", "").lower() == "close"
+            except (OSError, http.client.HTTPException):
+                closed = True
+            if closed:
+                conn.close()
+                conns[n] = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        time.sleep(0.1)  # each worker's accounting runs between its requests
+
+
 def _established(pid: int, port: int) -> set[int]:
     """The socket inodes of ``pid`` that are established connections to local ``port``."""
     inodes = set()

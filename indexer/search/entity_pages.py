@@ -143,8 +143,7 @@ def entity_list(view: IndexView, q: str = "", kind: FacetKind | None = None,
             if counts[i] == 0 or len(found) >= limit:
                 break
             value = facet.values[i]
-            info = view.book.value_info(k.field, value) if view.book else None
-            post = info.posts[0][0] if info and info.posts else ""
+            post = view.book.post_of(k.field, value) if view.book else ""
             if wanted and wanted not in normalise(value) and wanted not in normalise(post):
                 continue
             item = {"value": value, "count": int(counts[i])}
@@ -168,7 +167,7 @@ def with_posts(view: IndexView, fieldname: str, items: list[dict]) -> list[dict]
     """Facet items of persons with each one's commonest post, where the texts give one."""
     book = view.book
     for item in items:
-        found = book.value_info(fieldname, item["value"]) if book else None
-        if found is not None and found.posts:
-            item["post"] = found.posts[0][0]
+        post = book.post_of(fieldname, item["value"]) if book else ""
+        if post:
+            item["post"] = post
     return items

@@ -58,6 +58,13 @@ class EntityBook:
         found = self.info.get(fieldname, {}).get(value)
         return None if found is None else ValueInfo._make(found)
 
+    def post_of(self, fieldname: str, value: str) -> str:
+        """The commonest post the texts give a canonical value ("" for none), read straight
+        from its plain tuple (lists of values ask it of thousands)."""
+        found = self.info.get(fieldname, {}).get(value)
+        posts = found[2] if found is not None else ()
+        return posts[0][0] if posts else ""
+
 
 def write_segment_names(folder: str, segid: str, names: SegmentNames) -> None:
     with open(os.path.join(folder, segid + NAMES), "wb") as f:

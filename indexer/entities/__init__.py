@@ -25,7 +25,7 @@ from indexer.records import Entity
 # normalisation or the alias table changes: with the model's, it keys the cached results, so
 # a rules change runs the rules again over the cached spans, not the model.
 MODEL_VERSION = f"natasha-1.6.0/{MODEL_FILE}/{EMB_FILE}"
-RULES_VERSION = 5
+RULES_VERSION = 6
 VERSION = f"{MODEL_VERSION}/rules-{RULES_VERSION}"
 
 

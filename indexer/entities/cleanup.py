@@ -14,7 +14,7 @@ from indexer.entities.context import words_before
 from indexer.entities.declension import surname_forms
 from indexer.entities.person_spans import fix_person_spans, starts_sentence
 from indexer.entities.word_facts import RULES_CACHE, facts, guessed_name_part
-from indexer.entities.words import WORD_RE, is_cap, is_title
+from indexer.entities.words import WORD_RE, is_cap, is_seniority, is_title
 
 MAX_WORDS = 6
 _EDGE_JUNK = " \t\r\n«»“”„\"'‘’()[]{}<>.,;:!?–—-…*/\\|"
@@ -120,7 +120,8 @@ def _checked_kind(text: str, kind: str, start: int, end: int) -> str | None:
         return None
     if " " in span:
         return kind
-    if not is_cap(re.split(r"[-‐]", span)[-1]):
+    last = re.split(r"[-‐]", span)[-1]
+    if not is_cap(last) and not (kind == "PER" and is_seniority(last)):
         return None
     if kind != "PER" and _noun_follows(text, end, span):
         return None  # ``Воинскую`` cut from ``Воинскую часть``
@@ -230,11 +231,15 @@ _AGED = re.compile(r"\w*летн(?:ий|яя|его|ей|ему|им|юю|ие|�
 
 
 def _is_descriptor(word: str, sentence_start: bool = False) -> bool:
-    """A capitalised word before a person's name that is no part of it: a common noun for a
-    person («Племянник Алишер …», «Кронпринц Нарухито», «Экс-советник Трампа»), an age
-    («Восьмидесятилетний Маккейн»); and where a sentence starts, any word the dictionary
+    """A capitalised word before a person's name that is no part of it, where a sentence
+    starts: a common noun for a person («Племянник Алишер …», «Кронпринц Нарухито»,
+    «Экс-советник Трампа»), an age («Восьмидесятилетний Маккейн»), any word the dictionary
     knows only as some other word than a noun («Поддерживаемый Кремлём», «Вдобавок
-    С.Антуфьев»; not a noun: «Лес Хинтон», «Пак Нам Ки», «Ума Турман»)."""
+    С.Антуфьев»; not a noun: «Лес Хинтон», «Пак Нам Ки», «Ума Турман»). In mid-sentence such
+    a descriptor is written in lower case: a capitalised common noun there is the name's own
+    («предшественника Фрица Хендерсона», «Кроме Эмира Кустурицы»)."""
+    if not sentence_start:
+        return False
     low = word.lower()
     f = facts(low)
     if f.name_part:
@@ -243,7 +248,7 @@ def _is_descriptor(word: str, sentence_start: bool = False) -> bool:
         return True
     if "-" in low and any(facts(part).title for part in low.split("-")):
         return True  # «Экс-советник», «Писатель-сатирик»
-    return sentence_start and f.known and not f.noun_forms and not _is_particle(word)
+    return f.known and not f.noun_forms and not _is_particle(word)
 
 
 def _is_particle(word: str) -> bool:

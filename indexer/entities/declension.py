@@ -135,8 +135,8 @@ def _may_precede(ch: str, which: str) -> bool:
         return True
     if which == _VELAR_HISSING:
         return ch in _VELAR or ch in _HISSING
-    if which == _PLAIN:
-        return ch not in _VELAR and ch not in _HISSING
+    if which == _PLAIN:  # -ы: not after к, ж…, but after ц (Кустурицы, Ниццы)
+        return ch not in _VELAR and (ch not in _HISSING or ch == "ц")
     return ch in _SOFT_BEFORE_YA
 
 

@@ -54,7 +54,9 @@ def _patronymic_spans_joined(text: str, mentions: list[Mention]) -> list[Mention
     """A surname and the first name and patronymic beside it, which the model gives as two
     persons («Юлдашева | Кристина Камиловна», «Андрияна Григорьевича | Николаева»), one
     span: two PER spans one space apart, a Russian surname on one side, a first name and
-    a patronymic on the other, in one case («Виктора Януковича | Кернес» stays apart)."""
+    a patronymic on the other, in one case («Виктора Януковича | Кернес» stays apart); the
+    same for a first name before a patronymic and surname («Прасковьи | Дмитриевны
+    Шереметевой»)."""
     out: list[Mention] = []
     for m in mentions:
         prev = out[-1] if out else None
@@ -71,9 +73,16 @@ def _patronymic_spans_joined(text: str, mentions: list[Mention]) -> list[Mention
 def _surname_and_patronymic(left: list[str], right: list[str]) -> bool:
     if len(left) + len(right) != 3 or not left or not right:
         return False
+    if len(left) == 1 and _first_name_cases(left[0].lower()) & _patronymic_cases(
+            right[0].lower()):
+        return True  # «Прасковьи | Дмитриевны Шереметевой»
     surname, pair = (left[0], right) if len(left) == 1 else (right[0], left)
     cases = {case for case, _ in surname_forms(surname.lower())}
     return bool(cases & _patronymic_cases(pair[1].lower()))
+
+
+def _first_name_cases(low: str) -> set[str]:
+    return {p.tag.case for p in parse(low) if "Name" in p.tag.grammemes}
 
 
 def _patronymic_cases(low: str) -> set[str]:

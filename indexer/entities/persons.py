@@ -23,7 +23,7 @@ from typing import NamedTuple
 from indexer.entities.context import Evidence, evidence
 from indexer.entities.declension import CASES, Reading, join_parts, name_readings
 from indexer.entities.word_facts import RULES_CACHE, dictionary_parses
-from indexer.entities.words import WORD_RE, recase, squash, untouchable
+from indexer.entities.words import WORD_RE, is_seniority, recase, squash, untouchable
 from indexer.text.morphology import inflect
 
 Hyp = tuple[str, str]  # (case, gender)
@@ -100,9 +100,15 @@ def word_readings(low: str) -> WordReadings:
         patterns = [r._replace(weight=r.weight * share) for r in name_readings(low)]
         return _merge(known + patterns)
     words, seps = parts[::2], parts[1::2]
-    readings = [word_readings(w) for w in words]
+    # «-младший», «-старший» agree with the name as adjectives do: only their own (case,
+    # gender) readings, never a surname's.
+    agreeing = [i for i, w in enumerate(words) if i and is_seniority(w)]
+    readings = [_merge(_dictionary(w)) if i in agreeing else word_readings(w)
+                for i, w in enumerate(words)]
     out: WordReadings = {}
     for hyp in sorted({h for r in readings for h in r}):
+        if any(hyp not in readings[i] for i in agreeing):
+            continue
         # A part left as written (Жан-Жака, Лопесом-Алегрия) weighs its best nominative.
         name, weight, read = join_parts(words, seps, readings, hyp,
                                         lambda i: nominative_weight(readings[i]))

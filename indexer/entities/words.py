@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from indexer.entities.word_facts import facts
+from indexer.entities.word_facts import dictionary_parses, facts
 from indexer.text.normalise import without_yo
 
 KAZAKH = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
@@ -22,6 +22,16 @@ def is_name_part(word: str) -> bool:
 
 def is_title(word: str) -> bool:
     return facts(word.lower()).title
+
+
+_SENIORITY = frozenset({"младший", "старший"})
+
+
+def is_seniority(word: str) -> bool:
+    """A form of «младший» or «старший», the lower-case part of «Буш-младший»,
+    «Уильямс-младшая», «Лукашенко-старшего»."""
+    return any(p.tag.POS == "ADJF" and p.normal_form in _SENIORITY
+               for p in dictionary_parses(word.lower()))
 
 
 def untouchable(word: str) -> bool:

@@ -60,6 +60,9 @@ def test_a_double_surname_is_not_split() -> None:
         ("Памяти Андрияна Григорьевича Николаева посвятили вечер.",
          [("PER", "Андрияна Григорьевича"), ("PER", "Николаева")],
          "Андриян Григорьевич Николаев"),
+        ("Он сын графини Прасковьи Дмитриевны Шереметевой.",
+         [("PER", "Прасковьи"), ("PER", "Дмитриевны Шереметевой")],
+         "Прасковья Дмитриевна Шереметева"),
     ],
 )
 def test_a_surname_joins_the_first_name_and_patronymic_beside_it(
@@ -97,3 +100,63 @@ def test_a_country_before_a_monarch_is_a_place() -> None:
     assert all("Руанд" not in name for name in found["PER"])
     text = "Нил Уолис (Neil Wallis) работал в газете."  # «Нил» is a river and a first name
     assert _values(text, [("PER", "Нил Уолис (Neil Wallis)")])["LOC"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "name"),
+    [
+        ("Новый глава GM сменил своего предшественника Фрица Хендерсона.",
+         "Фрица Хендерсона", "Фриц Хендерсон"),
+        ("Кроме Эмира Кустурицы этим же указом наградили других.",
+         "Эмира Кустурицы", "Эмир Кустурица"),
+    ],
+)
+def test_a_capitalised_common_noun_in_mid_sentence_is_the_names_own(
+        text: str, span: str, name: str) -> None:
+    """«фриц», «эмир» are nouns for persons too; only where a sentence starts is such a
+    capitalised word a descriptor to strip («Племянник Алишера Усманова»)."""
+    assert _values(text, [("PER", span)])["PER"] == [name]
+
+
+def test_a_descriptor_that_starts_a_sentence_is_stripped() -> None:
+    text = "Племянник Алишера Усманова разбился в ДТП."
+    assert _values(text, [("PER", "Племянник Алишера Усманова")])["PER"] == ["Алишер Усманов"]
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "name"),
+    [
+        ("О своей беременности Уильямс-младшая объявила 19 апреля.",
+         "Уильямс-младшая", "Уильямс-младшая"),
+        ("Его называли главным конкурентом Лукашенко-старшего.",
+         "Лукашенко-старшего", "Лукашенко-старший"),
+        ("Он служил в администрации Джорджа Буша-младшего.",
+         "Джорджа Буша-младшего", "Джордж Буш-младший"),
+        ("Согласно этой версии, Лукашенко-младший лоббировал назначение.",
+         "Лукашенко-младший", "Лукашенко-младший"),
+    ],
+)
+def test_junior_and_senior_agree_with_the_name(text: str, span: str, name: str) -> None:
+    """«-младший», «-старший» are kept (their lower case is no sign of noise) and put into
+    the nominative as the adjectives they are, in the name's gender."""
+    assert _values(text, [("PER", span)])["PER"] == [name]
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("У неё была диагностирована болезнь Паркинсона.", "Паркинсона"),
+        ("Он умер после долгой борьбы с болезнью Альцгеймера.", "Альцгеймера"),
+        ("В Татарстане клан Шаймиевых расширяет влияние.", "Шаймиевых"),
+        ("Семья Бекхэмов на данный момент проживает в Лондоне.", "Бекхэмов"),
+        ("Б.Обама охарактеризовал Дж.Коми как профессионала.", "Дж"),
+    ],
+)
+def test_a_disease_a_family_and_a_cut_initial_are_no_persons(text: str, span: str) -> None:
+    assert _values(text, [("PER", span)]).get("PER", []) == []
+
+
+def test_a_persons_family_keeps_the_person() -> None:
+    text = "Президент встретился с семьей Нельсона Манделы. Семья Манделы поблагодарила его."
+    found = _values(text, [("PER", "Нельсона Манделы"), ("PER", "Манделы")])
+    assert found["PER"] == ["Нельсон Мандела"]

@@ -56,12 +56,13 @@ def _patronymic_spans_joined(text: str, mentions: list[Mention]) -> list[Mention
     span: two PER spans one space apart, a Russian surname on one side, a first name and
     a patronymic on the other, in one case («Виктора Януковича | Кернес» stays apart); the
     same for a first name before a patronymic and surname («Прасковьи | Дмитриевны
-    Шереметевой»)."""
+    Шереметевой»), even where the model read the first name as a place."""
     out: list[Mention] = []
     for m in mentions:
         prev = out[-1] if out else None
-        if (prev is not None and prev.kind == m.kind == "PER" and m.start == prev.end + 1
-                and text[prev.end] == " " and _surname_and_patronymic(
+        if (prev is not None and m.kind == "PER" and m.start == prev.end + 1
+                and text[prev.end] == " " and (prev.kind == "PER" or _first_name_alone(
+                    text[prev.start : prev.end])) and _surname_and_patronymic(
                     WORD_RE.findall(text[prev.start : prev.end]),
                     WORD_RE.findall(text[m.start : m.end]))):
             out[-1] = Mention("PER", prev.start, m.end)
@@ -79,6 +80,16 @@ def _surname_and_patronymic(left: list[str], right: list[str]) -> bool:
     surname, pair = (left[0], right) if len(left) == 1 else (right[0], left)
     cases = {case for case, _ in surname_forms(surname.lower())}
     return bool(cases & _patronymic_cases(pair[1].lower()))
+
+
+def _first_name_alone(span: str) -> bool:
+    """A first name the model took for a place or a body («Прасковьи» before «Дмитриевны
+    Шереметевой»): one word, a first name and never a place in the dictionary."""
+    words = WORD_RE.findall(span)
+    if len(words) != 1:
+        return False
+    low = words[0].lower()
+    return bool(_first_name_cases(low)) and not facts(low).place
 
 
 def _first_name_cases(low: str) -> set[str]:

@@ -17,7 +17,7 @@ from indexer.entities.word_facts import RULES_CACHE, facts, guessed_name_part
 from indexer.entities.words import WORD_RE, is_cap, is_seniority, is_title
 
 MAX_WORDS = 6
-_EDGE_JUNK = " \t\r\n«»“”„\"'‘’()[]{}<>.,;:!?–—-…*/\\|"
+_EDGE_JUNK = " \t\r\n\u00a0\u00ad\u200b\u202f«»“”„\"'‘’()[]{}<>.,;:!?–—-…*/\\|"
 _TOKEN_RE = re.compile(r"\w+(?:[-‐'’.]\w+)*\.?|[^\w\s]", re.UNICODE)
 
 

@@ -61,4 +61,6 @@ def recase(src: str, dst: str) -> str:
 
 
 def squash(s: str) -> str:
-    return " ".join(s.split())
+    """One space between words; no soft hyphen or zero-width space (invisible, but a value
+    with one would be another value)."""
+    return " ".join(s.replace("\u00ad", "").replace("\u200b", "").split())

@@ -164,3 +164,10 @@ def test_a_persons_family_keeps_the_person() -> None:
     text = "Президент встретился с семьей Нельсона Манделы. Семья Манделы поблагодарила его."
     found = _values(text, [("PER", "Нельсона Манделы"), ("PER", "Манделы")])
     assert found["PER"] == ["Нельсон Мандела"]
+
+
+def test_invisible_characters_are_no_part_of_a_value() -> None:
+    """A soft hyphen or a zero-width space inside or beside a name makes no other value."""
+    text = "Президент Тамер\u00adлан Иванов прибыл. Тамерлан Иванов\u200b уехал."
+    found = _values(text, [("PER", "Тамер\u00adлан Иванов"), ("PER", "Тамерлан Иванов\u200b")])
+    assert found["PER"] == ["Тамерлан Иванов"]

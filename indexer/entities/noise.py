@@ -31,8 +31,9 @@ def is_entity(kind: str, name: str, text: str, start: int, end: int) -> bool:
                           or _is_family(name, text, start)):
         return False
     verdict = _verdict(kind, name)
-    if verdict and kind == "PER" and _lone_word_kind(text[start:end].lower()) == "word":
-        verdict = None  # «Кандидатке», «Калифорнии» read as a name they are not: the words decide
+    if (verdict and kind == "PER" and len(WORD_RE.findall(name)) == 1
+            and _lone_word_kind(text[start:end].lower()) == "word"):
+        verdict = None  # «Кандидатке» read as a name it is not («Кандидатк»): the words decide
     if verdict is not None:
         return verdict
     return left_evidence_role(text, start) == "post" or _ROMAN.match(text, end) is not None

@@ -171,3 +171,14 @@ def test_invisible_characters_are_no_part_of_a_value() -> None:
     text = "Президент Тамер\u00adлан Иванов прибыл. Тамерлан Иванов\u200b уехал."
     found = _values(text, [("PER", "Тамер\u00adлан Иванов"), ("PER", "Тамерлан Иванов\u200b")])
     assert found["PER"] == ["Тамерлан Иванов"]
+
+
+def test_a_surname_that_is_a_dictionary_word_keeps_its_full_name() -> None:
+    """«Соболь» is an animal too: merged into the article's full name, every mention counts."""
+    text = "Любовь Соболь пришла в штаб. Позже Соболь заявила, что не уйдёт."
+    mentions = [Mention("PER", 0, 13)]
+    at = text.index("Соболь заявила")
+    mentions.append(Mention("PER", at, at + 6))
+    named = canonicalise(text, clean_spans(text, mentions))
+    assert [(text[e.start:e.end], e.name) for e in named] == [
+        ("Любовь Соболь", "Любовь Соболь"), ("Соболь", "Любовь Соболь")]

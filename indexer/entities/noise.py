@@ -22,7 +22,7 @@ _DISEASE = re.compile(r"(?:болезн|синдром)\w{0,4}[ \u00a0]+$", re.I
 _FAMILY = re.compile(r"\b(?:семь[яиеюё]й?|семейств[оаеу]|клан[аеу]?|чет[аыеу]"
                      r"|супруг(?:и|ов|ам|ами|ах))[ \u00a0]+$", re.IGNORECASE)
 _PLURAL_SURNAME = re.compile(r"^[^\W\d_]+(?:ов|ев|ёв|ых|их|ей)$", re.IGNORECASE)
-_VOWELS = frozenset("аеёиоуыэюяaeiouyәөұүіі")
+_VOWELS = frozenset("аеёиоуыэюяaeiouyәөұүі")
 
 
 def is_entity(kind: str, name: str, text: str, start: int, end: int) -> bool:
